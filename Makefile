@@ -1,0 +1,52 @@
+# The two commands of the README: `make demo` and `make test`. Both set everything up
+# on a fresh machine: a .venv with the project, Graphviz's dot (and, for the tests,
+# Chromium with its driver), installing the Debian packages when run as root.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test setup system-dot system-browser lint clean
+
+demo: setup system-dot
+	$(BIN)/backprop-lab demo --out demo-out
+
+test: setup system-dot system-browser lint
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(if $(NOTEBOOKS),$(BIN)/nbstripout --verify $(NOTEBOOKS))
+
+# Installs a Debian package when its program is missing: as root it installs it,
+# otherwise it prints the exact command and stops.
+define need
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $(2) (for $(1))..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3) $(2) >/dev/null; \
+	  else \
+	    echo "$(1) is missing. Install it with: sudo apt-get install $(3) $(2)"; exit 1; \
+	  fi; }
+endef
+
+system-dot:
+	$(call need,dot,graphviz,)
+
+system-browser:
+	$(call need,chromedriver,chromium chromium-driver,--no-install-recommends)
+
+clean:
+	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache .hypothesis

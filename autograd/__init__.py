@@ -1,0 +1,70 @@
+"""autograd: a scalar reverse-mode automatic differentiation engine.
+
+Build an expression from Values; ``backward()`` fills in every gradient:
+
+>>> from autograd import Value, sin, log, cos
+>>> x, w1 = Value(2.0, label="x"), Value(0.5, label="w1")
+>>> y = sin(w1 * x + log(x)) + cos(x)
+>>> y.backward()
+>>> round(x.grad, 4), round(w1.grad, 4)
+(-1.0313, -0.2441)
+"""
+
+from .backprop import backward, grad, topological_order
+from .context import Scope, is_grad_enabled, no_grad, scope
+from .errors import DomainError
+from .functions import (
+    cos,
+    elu,
+    exp,
+    leaky_relu,
+    log,
+    logsumexp,
+    relu,
+    sigmoid,
+    sin,
+    softplus,
+    sqrt,
+    sum,
+    tanh,
+)
+from .gradcheck import GradcheckError, gradcheck, numeric_grad
+from .ops import TABLE, Op
+from .value import Constant, Parameter, Value, apply, as_value
+
+__all__ = [
+    "Value",
+    "Parameter",
+    "Constant",
+    "as_value",
+    "apply",
+    "backward",
+    "grad",
+    "topological_order",
+    "no_grad",
+    "is_grad_enabled",
+    "scope",
+    "Scope",
+    "DomainError",
+    "gradcheck",
+    "numeric_grad",
+    "GradcheckError",
+    "TABLE",
+    "Op",
+    "exp",
+    "log",
+    "sqrt",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "leaky_relu",
+    "softplus",
+    "elu",
+    "sum",
+    "logsumexp",
+]
+
+BACKPROP_LAB = True
+"""Marks this autograd as backprop-lab's (nn and viz check it: HIPS autograd has the same name)."""

@@ -1,0 +1,166 @@
+"""Reverse-mode backprop: the chain rule applied to a graph, output to leaves.
+
+For every node v, in an order where v comes after every node that uses it:
+
+    grad[parent] += grad[v] * d v / d parent      (for each parent of v)
+
+The local derivatives d v / d parent come from the op table. The order is found with
+loops, not recursion, so a chain of a million ops needs no deep Python stack.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+
+from .errors import DomainError
+from .mathspaces import FLOATS
+from .value import VALUES, Value, _domain_error
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each before the nodes it depends on.
+
+    This is the order backward runs in: ``root`` first, the leaves last. It is a
+    depth-first search run with an explicit stack instead of recursion, so a chain of a
+    million ops works at Python's default recursion limit.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"expected a Value, got {type(root).__name__}")
+    visited = set()
+    order = []
+    stack = [(root, False)]
+    push, pop, visit = stack.append, stack.pop, visited.add
+    while stack:
+        v, parents_done = pop()
+        if parents_done:
+            order.append(v)  # every parent of v is in order already
+        elif v not in visited:
+            visit(v)
+            push((v, True))
+            for p in v.parents:
+                if p not in visited:
+                    push((p, False))
+    order.reverse()
+    return order
+
+
+def backward(root: Value, create_graph: bool = False) -> None:
+    """Set ``grad`` on every node root depends on to d root / d node.
+
+    Interior nodes get this pass's gradient; leaves add it to what they hold (see
+    ``Value.backward``). With ``create_graph=True`` the gradients are Values built by the
+    op table's rules applied to Values, so they can be differentiated again.
+    """
+    with _gc_paused(not create_graph):
+        order = topological_order(root)
+        for v in order:
+            if v.parents:
+                v.grad = 0.0
+        if create_graph:
+            _chain_rule_values(order)
+        else:
+            _chain_rule_floats(order)
+
+
+def grad(output: Value, inputs, create_graph: bool = False):
+    """d output / d input for each input, leaving every ``grad`` attribute as it was.
+
+    ``inputs`` is one Value or a sequence of Values; the answer has the same shape (a
+    float or a list of floats; Values with ``create_graph=True``). An input the output
+    does not depend on gets 0.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad needs a Value as output, got {type(output).__name__}")
+    single = isinstance(inputs, Value)
+    inputs = [inputs] if single else list(inputs)
+    for x in inputs:
+        if not isinstance(x, Value):
+            raise TypeError(f"grad needs Values as inputs, got {type(x).__name__} {x!r}")
+    with _gc_paused(not create_graph):
+        order = topological_order(output)
+        saved = [v.grad for v in order]
+    try:
+        for v in order:
+            v.grad = 0.0
+        with _gc_paused(not create_graph):
+            if create_graph:
+                _chain_rule_values(order)
+            else:
+                _chain_rule_floats(order)
+        in_graph = set(order)
+        answer = [x.grad if x in in_graph else 0.0 for x in inputs]
+    finally:
+        for v, g in zip(order, saved):
+            v.grad = g
+    return answer[0] if single else answer
+
+
+@contextmanager
+def _gc_paused(pause: bool = True):
+    """Pause the cyclic garbage collector while backward allocates, if asked.
+
+    The float backward pass makes only floats, tuples and lists: no reference cycles.
+    Left running, the collector would scan every node of a large graph several times
+    over (most of micrograd's time goes there), for no garbage to find.
+    """
+    was_enabled = gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _chain_rule_floats(order):
+    """The backward pass on floats; interior grads must be 0 and order[0] the output."""
+    root = order[0]
+    root.grad += 1.0
+    v = root
+    try:
+        for v in order:
+            parents = v.parents
+            if not parents:
+                continue
+            g = v.grad
+            if g == 0.0:
+                continue  # nothing to pass on (and the local rule need not run)
+            if len(parents) == 2:
+                a, b = parents
+                da, db = v._op.local(FLOATS, v.data, a.data, b.data)
+                a.grad += g * da
+                b.grad += g * db
+            elif len(parents) == 1:
+                a = parents[0]
+                a.grad += g * v._op.local(FLOATS, v.data, a.data)[0]
+            else:
+                for p, d in zip(parents, v._op.local(FLOATS, v.data, *[p.data for p in parents])):
+                    p.grad += g * d
+    except ArithmeticError:
+        op = v._op
+        raise _domain_error(op, v.parents, f"the derivative of {op.formula} is infinite here") from None
+    for v in order:
+        if not v.parents and v.grad - v.grad != 0.0:
+            raise DomainError(f"the gradient overflowed: {v!r} (the output was {root!r})")
+
+
+def _chain_rule_values(order):
+    """The backward pass on Values (create_graph=True): every gradient is a graph."""
+    order[0].grad += 1.0
+    for v in order:
+        g = v.grad
+        if not v.parents or (isinstance(g, float) and g == 0.0):
+            continue
+        op = v.op_entry
+        try:
+            local_grads = op.local(VALUES, v, *v.parents)
+        except ArithmeticError:
+            raise _domain_error(op, v.parents, f"the derivative of {op.formula} is infinite here") from None
+        for p, d in zip(v.parents, local_grads):
+            if isinstance(d, float) and d == 0.0:
+                continue
+            contribution = g if (isinstance(d, float) and d == 1.0) else g * d
+            held = p.grad
+            p.grad = contribution if (isinstance(held, float) and held == 0.0) else held + contribution

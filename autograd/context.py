@@ -1,0 +1,92 @@
+"""Recording switches: ``no_grad()`` and ``scope(name)``.
+
+Both set state that every new node reads when it is made, so they cost nothing per op
+beyond one attribute look-up.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+
+class Scope:
+    """A named group of nodes, such as one neuron or one layer of a network.
+
+    Scopes nest: ``scope.parent`` is the enclosing scope (or None). ``kind`` says what
+    the group is ("neuron", "layer", ...), so pictures can collapse a network by kind.
+    """
+
+    __slots__ = ("name", "kind", "parent")
+
+    def __init__(self, name: str, kind: str | None = None, parent: Scope | None = None):
+        self.name = name
+        self.kind = kind
+        self.parent = parent
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The names from the outermost scope to this one."""
+        names = []
+        s = self
+        while s is not None:
+            names.append(s.name)
+            s = s.parent
+        return tuple(reversed(names))
+
+    def find(self, kind: str) -> Scope | None:
+        """The innermost scope of this kind around (and including) this one."""
+        s = self
+        while s is not None and s.kind != kind:
+            s = s.parent
+        return s
+
+    def __repr__(self):
+        return f"Scope({'/'.join(self.path)!r}, kind={self.kind!r})"
+
+
+class _State:
+    __slots__ = ("grad_enabled", "scope")
+
+    def __init__(self):
+        self.grad_enabled = True
+        self.scope = None
+
+
+STATE = _State()
+
+
+@contextmanager
+def no_grad():
+    """Inside it, ops compute values but record no graph: results are plain leaves.
+
+    Use it for evaluation and for updating parameters, where no gradient is wanted.
+    """
+    before = STATE.grad_enabled
+    STATE.grad_enabled = False
+    try:
+        yield
+    finally:
+        STATE.grad_enabled = before
+
+
+def is_grad_enabled() -> bool:
+    """False inside ``no_grad()``."""
+    return STATE.grad_enabled
+
+
+@contextmanager
+def scope(name: str, kind: str | None = None):
+    """Label every node made inside it as belonging to the group ``name``.
+
+    nn computes each neuron inside ``scope("layers.0.neurons.3", kind="neuron")`` and each
+    layer inside ``scope("layers.0", kind="layer")``, so a picture can draw a network
+    neuron by neuron or layer by layer. A node's ``scope`` is the innermost one.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"scope needs a non-empty name, got {name!r}")
+    before = STATE.scope
+    STATE.scope = Scope(name, kind, before)
+    try:
+        yield STATE.scope
+    finally:
+        STATE.scope = before

@@ -1,0 +1,375 @@
+"""Value: one scalar in a computation graph, and the ops that build the graph.
+
+Every arithmetic operator and function makes a new Value that remembers the op that made
+it (``op``) and its operands (``parents``). That record is the computation graph;
+``backward()`` walks it from the output to the leaves and applies the chain rule.
+
+A node holds no closure and no reference back to itself, so a graph is freed as soon as
+its output is no longer referenced (no reference cycles for the garbage collector).
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+from . import ops
+from .context import STATE
+from .errors import DomainError, describe_operands
+from .mathspaces import FLOATS
+
+_new = object.__new__
+
+
+class Value:
+    """A scalar that records how it was computed, so its gradient can be found.
+
+    ``data`` is the number, ``grad`` the derivative of the last ``backward()``'s output
+    with respect to it, ``label`` a name for pictures ("w1", "x"), ``op`` the name of the
+    op that made it ("" for leaves), ``parents`` its operands as a tuple (``a + a`` has
+    the parents ``(a, a)``: two edges, both carry gradient) and ``scope`` the innermost
+    ``autograd.scope`` it was made in (None outside any).
+
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> x.grad      # dy/dx = 2x + 3
+    7.0
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "parents", "scope")
+
+    def __init__(self, data, label: str = ""):
+        self.data = as_float(data, type(self).__name__)
+        self.grad = 0.0
+        self.label = _check_label(label)
+        self._op = None
+        self.parents = ()
+        self.scope = STATE.scope
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this node ("add", "sin", ...), "" for a leaf."""
+        return "" if self._op is None else self._op.name
+
+    @property
+    def op_entry(self) -> ops.Op | None:
+        """The op table's entry for the op that made this node (None for a leaf)."""
+        return self._op
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs, parameters and constants: nodes no op made."""
+        return self._op is None
+
+    def local_grads(self) -> tuple[float, ...]:
+        """d self / d parent for each parent, from the op table (empty for a leaf)."""
+        if self._op is None:
+            return ()
+        return _local_floats(self)
+
+    def __repr__(self):
+        extra = f", label={self.label!r}" if self.label else ""
+        if self._op is not None:
+            extra += f", op={self._op.name!r}"
+        return f"{type(self).__name__}(data={self.data:.6g}, grad={_fmt(self.grad)}{extra})"
+
+    def __float__(self):
+        return self.data
+
+    # Arithmetic. Plain numbers on either side become Constant leaves.
+    def __add__(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(ops.ADD, self, other)
+
+    def __radd__(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(ops.ADD, other, self)
+
+    def __sub__(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(ops.SUB, self, other)
+
+    def __rsub__(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(ops.SUB, other, self)
+
+    def __mul__(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(ops.MUL, self, other)
+
+    def __rmul__(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(ops.MUL, other, self)
+
+    def __truediv__(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(ops.DIV, self, other)
+
+    def __rtruediv__(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(ops.DIV, other, self)
+
+    def __pow__(self, other):
+        if isinstance(other, Value):
+            return _binary(ops.POW, self, other)
+        if isinstance(other, Real) and not isinstance(other, bool):
+            as_float(other, "the exponent")
+            return _unary(ops.POWC.bind(k=other), self)
+        return NotImplemented
+
+    def __rpow__(self, other):
+        other = _constant(other)
+        return NotImplemented if other is None else _binary(ops.POW, other, self)
+
+    def __neg__(self):
+        return _unary(ops.NEG, self)
+
+    def __abs__(self):
+        return _unary(ops.ABS, self)
+
+    # Functions, also available as autograd.exp(x) and so on.
+    def exp(self):
+        """e^x; d/dx = e^x."""
+        return _unary(ops.EXP, self)
+
+    def log(self):
+        """Natural logarithm, x > 0; d/dx = 1/x."""
+        return _unary(ops.LOG, self)
+
+    def sqrt(self):
+        """Square root, x >= 0; d/dx = 1/(2 sqrt(x))."""
+        return _unary(ops.SQRT, self)
+
+    def sin(self):
+        """sin(x); d/dx = cos(x)."""
+        return _unary(ops.SIN, self)
+
+    def cos(self):
+        """cos(x); d/dx = -sin(x)."""
+        return _unary(ops.COS, self)
+
+    def tanh(self):
+        """tanh(x), in (-1, 1); d/dx = 1 - tanh(x)^2 (saturates for large |x|)."""
+        return _unary(ops.TANH, self)
+
+    def sigmoid(self):
+        """1 / (1 + e^-x), in (0, 1); d/dx = s(1 - s) <= 1/4 (saturates for large |x|)."""
+        return _unary(ops.SIGMOID, self)
+
+    def relu(self):
+        """max(x, 0); d/dx = 1 for x > 0, else 0 (we choose 0 at x = 0)."""
+        return _unary(ops.RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01):
+        """x for x > 0, else slope * x; d/dx = 1 or slope (slope at x = 0)."""
+        return _unary(ops.LEAKY_RELU.bind(slope=as_float(slope, "slope")), self)
+
+    def softplus(self):
+        """log(1 + e^x), a smooth ReLU; d/dx = sigmoid(x)."""
+        return _unary(ops.SOFTPLUS, self)
+
+    def elu(self, alpha: float = 1.0):
+        """x for x > 0, else alpha (e^x - 1); d/dx = 1 or alpha e^x (alpha e^0 at x = 0)."""
+        return _unary(ops.ELU.bind(alpha=as_float(alpha, "alpha")), self)
+
+    # Gradients.
+    def backward(self, create_graph: bool = False):
+        """Fill in ``grad`` of every node this one depends on: d self / d node.
+
+        Interior nodes show the gradient of this pass. Leaves (inputs, parameters)
+        accumulate: a second ``backward()`` adds to their ``grad``, as in PyTorch,
+        until ``zero_grad()`` sets it back to 0. With ``create_graph=True`` the
+        gradients are Values, themselves graphs, so they can be differentiated again.
+        """
+        from .backprop import backward
+
+        backward(self, create_graph)
+
+    def zero_grad(self):
+        """Set ``grad`` to 0 on this node and on every node it depends on."""
+        from .backprop import topological_order
+
+        for v in topological_order(self):
+            v.grad = 0.0
+
+
+class Parameter(Value):
+    """A leaf that training changes: nn makes every weight and bias a Parameter."""
+
+    __slots__ = ()
+
+
+class Constant(Value):
+    """A plain number that entered the graph as an operand, such as the 3 in ``3 * x``."""
+
+    __slots__ = ()
+
+
+def as_float(x, what: str = "Value") -> float:
+    """x as a finite float, or a clear TypeError / ValueError saying what was expected."""
+    if isinstance(x, float):
+        f = x
+    elif isinstance(x, Real) and not isinstance(x, bool):
+        f = float(x)
+    else:
+        raise TypeError(f"{what} needs a real number, got {type(x).__name__} {x!r}")
+    if not math.isfinite(f):
+        raise ValueError(f"{what} needs a finite number, got {f!r}")
+    return f
+
+
+def as_value(x) -> Value:
+    """x itself if it is a Value, else x as a Constant leaf."""
+    return x if isinstance(x, Value) else Constant(x)
+
+
+def _constant(x):
+    """x as a Constant leaf, or None when x is not a real number."""
+    if isinstance(x, float):
+        if x - x != 0.0:
+            raise ValueError(f"Constant needs a finite number, got {x!r}")
+    elif isinstance(x, Real) and not isinstance(x, bool):
+        x = as_float(x, "Constant")
+    else:
+        return None
+    c = _new(Constant)
+    c.data = x
+    c.grad = 0.0
+    c.label = ""
+    c._op = None
+    c.parents = ()
+    c.scope = STATE.scope
+    return c
+
+
+def _check_label(label):
+    if not isinstance(label, str):
+        raise TypeError(f"label needs a str, got {type(label).__name__} {label!r}")
+    return label
+
+
+def _fmt(g):
+    return f"{g:.6g}" if isinstance(g, float) else repr(g)
+
+
+def _domain_error(op, parents, reason=None):
+    return DomainError(f"{op.name}: {reason or op.domain}; got {describe_operands(parents)}")
+
+
+def _node(op, out, parents):
+    """The node for ``out``, after checking that out is a finite float."""
+    if out - out != 0.0:  # inf - inf and nan - nan are nan
+        raise _domain_error(op, parents, f"{op.formula} overflows a float")
+    v = _new(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = ""
+    state = STATE
+    if state.grad_enabled:
+        v._op = op
+        v.parents = parents
+    else:
+        v._op = None
+        v.parents = ()
+    v.scope = state.scope
+    return v
+
+
+def _unary(op, a):
+    x = a.data
+    if op.valid is not None and not op.valid(x):
+        raise _domain_error(op, (a,))
+    try:
+        out = op.forward(FLOATS, x)
+    except (ArithmeticError, ValueError):
+        raise _domain_error(op, (a,), f"{op.formula} overflows a float") from None
+    return _node(op, out, (a,))
+
+
+def _binary(op, a, b):
+    x = a.data
+    y = b.data
+    if op.valid is not None and not op.valid(x, y):
+        raise _domain_error(op, (a, b))
+    try:
+        out = op.forward(FLOATS, x, y)
+    except (ArithmeticError, ValueError):
+        raise _domain_error(op, (a, b), f"{op.formula} overflows a float") from None
+    return _node(op, out, (a, b))
+
+
+def apply(op: ops.Op, *operands) -> Value:
+    """Apply an entry of the op table to Values or numbers (numbers become Constants)."""
+    parents = tuple(as_value(x) for x in operands)
+    if op.family:
+        raise TypeError(f"{op.name} needs its settings first: {op.name}.bind({', '.join(op.family)}=...)")
+    if op.arity is not None and len(parents) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} operand(s), got {len(parents)}")
+    if op.arity is None and not parents:
+        raise ValueError(f"{op.name} needs at least one operand")
+    if len(parents) == 1 and op.arity == 1:
+        return _unary(op, parents[0])
+    if op.arity == 2:
+        return _binary(op, *parents)
+    out = op.forward(FLOATS, *[p.data for p in parents])
+    return _node(op, out, parents)
+
+
+def _local_floats(v):
+    """The op table's local derivatives of node v, as floats."""
+    op, parents = v._op, v.parents
+    try:
+        if len(parents) == 1:
+            return op.local(FLOATS, v.data, parents[0].data)
+        if len(parents) == 2:
+            return op.local(FLOATS, v.data, parents[0].data, parents[1].data)
+        return op.local(FLOATS, v.data, *[p.data for p in parents])
+    except ArithmeticError:
+        raise _domain_error(op, parents, f"the derivative of {op.formula} is infinite here") from None
+
+
+class ValueMath:
+    """The primitives the derivative rules use, on Values: for create_graph=True."""
+
+    exp = staticmethod(Value.exp)
+    log = staticmethod(Value.log)
+    sin = staticmethod(Value.sin)
+    cos = staticmethod(Value.cos)
+    sigmoid = staticmethod(Value.sigmoid)
+
+    @staticmethod
+    def step(a):
+        # The derivative of a step is 0 everywhere it exists, so a plain number will do.
+        return FLOATS.step(a.data)
+
+    @staticmethod
+    def sign(a):
+        return FLOATS.sign(a.data)
+
+
+VALUES = ValueMath()
