@@ -138,7 +138,8 @@ POW = Op(
 POWC = Op(
     "powc", "^{k}",
     lambda m, a, k: a**k,
-    lambda m, out, a, k: (k * a ** (k - 1),),
+    # k = 0: a ** 0 is the constant 1, so 0 (k * a ** -1 would divide by zero at a = 0).
+    lambda m, out, a, k: (k * a ** (k - 1) if k != 0 else 0.0,),
     "a ** {k}", ("{k} * a ** ({k} - 1)",),
     valid=_powc_valid,
     domain="a ** {k} needs a ≠ 0 for a negative power and a ≥ 0 for a non-integer power",
