@@ -1,0 +1,130 @@
+"""Graphs hold no reference cycles and little memory: sizes, not timings."""
+
+import gc
+import random
+import tracemalloc
+from contextlib import contextmanager
+
+import pytest
+
+import autograd as ag
+from autograd import Value
+
+MAX_BYTES_PER_NODE = 200
+
+
+@contextmanager
+def collector_off():
+    """The cyclic garbage collector off: only reference counting frees anything."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def live_values() -> int:
+    """How many Value objects exist (Values are tracked by gc, even while it is off)."""
+    return sum(1 for o in gc.get_objects() if isinstance(o, Value))
+
+
+def mixed_graph(n_terms: int) -> Value:
+    """sum over terms of relu(tanh(a b + 0.5)) sigmoid(b) / (1 + exp(a)), for 16 shared inputs."""
+    rng = random.Random(0)
+    xs = [Value(rng.uniform(-1.0, 1.0), label=f"x{i}") for i in range(16)]
+    terms = []
+    for i in range(n_terms):
+        a, b = xs[i % 16], xs[(7 * i + 3) % 16]
+        terms.append(ag.tanh(a * b + 0.5).relu() * ag.sigmoid(b) / (1 + ag.exp(a)))
+    return ag.sum(terms)
+
+
+def chain_graph(n: int) -> Value:
+    """x c c ... c: n multiplications by one shared Value c."""
+    x, c = Value(0.5, label="x"), Value(1.0001, label="c")
+    y = x
+    for _ in range(n):
+        y = y * c
+    return y
+
+
+GRAPHS = [pytest.param(mixed_graph, 10_000 // 11, id="mixed"), pytest.param(chain_graph, 10_000, id="chain")]
+
+
+@pytest.mark.parametrize("build, size", GRAPHS)
+def test_dropping_the_output_frees_every_node_without_the_cyclic_collector(build, size):
+    with collector_off():
+        before = live_values()
+        y = build(size)
+        n = len(ag.topological_order(y))
+        assert live_values() - before == n
+        y.backward()
+        del y
+        assert live_values() == before
+
+
+def test_gradients_from_grad_with_create_graph_are_freed_without_the_collector():
+    with collector_off():
+        before = live_values()
+        x = Value(0.7)
+        y = x * ag.sin(x) + ag.exp(x) / (1 + x * x)
+        first = ag.grad(y, x, create_graph=True)
+        second = ag.grad(first, x)
+        assert isinstance(first, Value) and isinstance(second, float)
+        del x, y, first
+        assert live_values() == before
+
+
+def test_backward_with_create_graph_then_zero_grad_frees_everything_without_the_collector():
+    # x.grad is a graph that uses x: a cycle through the leaf's grad until zero_grad breaks it.
+    with collector_off():
+        before = live_values()
+        x = Value(0.7)
+        y = x * ag.sin(x)
+        y.backward(create_graph=True)
+        assert isinstance(x.grad, Value)
+        y.zero_grad()
+        del x, y
+        assert live_values() == before
+
+
+def test_memory_returns_to_its_baseline_after_the_graph_is_dropped():
+    with collector_off():
+        tracemalloc.start()
+        try:
+            # One round first: it fills Python's free lists of floats and tuples, which keep
+            # their memory after the graph is gone, so the second round can return to the byte.
+            for _ in range(2):
+                baseline = tracemalloc.get_traced_memory()[0]
+                y = mixed_graph(2_000)
+                y.backward()
+                held = tracemalloc.get_traced_memory()[0] - baseline
+                del y
+                left = tracemalloc.get_traced_memory()[0] - baseline
+        finally:
+            tracemalloc.stop()
+    assert held > 1_000_000
+    assert left <= 1_000  # less than 0.1% of what the graph held
+
+
+@pytest.mark.parametrize(
+    "build, size", [(mixed_graph, 100_000 // 11), (chain_graph, 100_000)], ids=["mixed", "chain"]
+)
+def test_a_100k_node_graph_takes_at_most_200_bytes_per_node_before_and_after_backward(build, size):
+    with collector_off():
+        tracemalloc.start()
+        try:
+            baseline = tracemalloc.get_traced_memory()[0]
+            y = build(size)
+            built = tracemalloc.get_traced_memory()[0] - baseline
+            y.backward()  # every node's grad becomes a float of its own
+            after_backward = tracemalloc.get_traced_memory()[0] - baseline
+        finally:
+            tracemalloc.stop()
+        n = len(ag.topological_order(y))
+    assert n >= 100_000
+    assert built / n <= MAX_BYTES_PER_NODE
+    assert after_backward / n <= MAX_BYTES_PER_NODE
