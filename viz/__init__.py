@@ -14,3 +14,21 @@ require_own("nn")
 
 BACKPROP_LAB = True
 """Marks this viz as backprop-lab's."""
+
+from .graph import GraphvizNotFound, draw_graph, render  # noqa: E402  (after the check above)
+from .player import StepPlayer, save_steps_html, save_steps_svg  # noqa: E402
+from .steps import BackwardStep, ForwardStep, InputGrad, SeedStep, backprop_steps  # noqa: E402
+
+__all__ = [
+    "draw_graph",
+    "render",
+    "GraphvizNotFound",
+    "backprop_steps",
+    "ForwardStep",
+    "SeedStep",
+    "BackwardStep",
+    "InputGrad",
+    "save_steps_html",
+    "save_steps_svg",
+    "StepPlayer",
+]

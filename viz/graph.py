@@ -1,0 +1,397 @@
+"""Computation graphs as pictures: every value with its data and gradient, every op between.
+
+The picture is the lecture's (and micrograd's): a box per value, a circle per op,
+value -> op -> value. It is built from the live objects and never changes them.
+
+Element ids in the SVG are stable, so slides and the step player can address them:
+``v3`` is the value node number 3 (numbered leaves first, in an order where every node
+comes after its operands), ``op3`` the op that made it, ``e3_0`` the edge from its first
+operand into that op, ``e3_out`` the edge from the op to the value, ``g0`` a collapsed
+neuron or layer. Each node has a CSS class for its kind: input, parameter, constant,
+intermediate, output, op (plus the op's name, e.g. ``op-sin``), group.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import graphviz
+
+import autograd
+
+from . import graph_style as style
+from .files import write_atomic
+from .graph_groups import COLLAPSE_KINDS, group_nodes
+
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+PNG_DPI = "144"  # sharp on a projector; SVG and PDF are vector and need no dpi
+COLOR_BY = ("kind", "grad")
+RANKDIRS = ("LR", "TB", "RL", "BT")
+
+
+class GraphvizNotFound(RuntimeError):
+    """Graphviz's ``dot`` program is not installed (the Python package alone cannot lay out graphs)."""
+
+
+def node_order(root: autograd.Value) -> list[autograd.Value]:
+    """Every node of the graph, leaves first, each after its operands: the numbering of the ids."""
+    return list(reversed(autograd.topological_order(root)))
+
+
+def node_ids(root: autograd.Value) -> dict[autograd.Value, str]:
+    """The SVG element id of every value node: 'v0', 'v1', ... in ``node_order``."""
+    return {v: f"v{i}" for i, v in enumerate(node_order(root))}
+
+
+def draw_graph(
+    root: autograd.Value,
+    *,
+    rankdir: str = "LR",
+    show_data: bool = True,
+    show_grad: bool = True,
+    local_grads: bool = False,
+    color_by: str = "kind",
+    collapse: str | None = None,
+    max_nodes: int = 400,
+    legend: bool = True,
+    grads=None,
+) -> graphviz.Digraph:
+    """The computation graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
+
+    - ``show_data`` / ``show_grad``: print each value's data / grad in its box.
+    - ``local_grads``: label each edge operand -> op with the local derivative
+      d out / d operand, from the op table, so the chain rule can be read off the picture:
+      grad(operand) += grad(out) * (the number on the edge).
+    - ``color_by="grad"``: shade nodes and edges by |grad| on a log scale (vanishing
+      gradients fade to pale yellow), with a legend; ``"kind"`` colours by node kind.
+    - ``collapse="neuron"`` or ``"layer"``: one box per neuron or layer of an nn network.
+    - ``max_nodes``: a larger uncollapsed graph raises ValueError (suggesting ``collapse``).
+    - ``grads``: a mapping node -> gradient to print instead of each node's ``.grad``.
+    """
+    if not isinstance(root, autograd.Value):
+        raise TypeError(f"draw_graph needs a Value (the output of an expression), got {type(root).__name__}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    if color_by not in COLOR_BY:
+        raise ValueError(f"color_by must be one of {COLOR_BY}, got {color_by!r}")
+    if collapse is not None and collapse not in COLLAPSE_KINDS:
+        raise ValueError(f"collapse must be one of {COLLAPSE_KINDS} or None, got {collapse!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    order = node_order(root)
+    if collapse is None and len(order) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(order):,} nodes, more than max_nodes={max_nodes}: Graphviz would take "
+            f"very long and the picture would be unreadable. For a network from nn draw it with "
+            f"collapse='neuron' or collapse='layer'; otherwise draw a smaller expression or raise max_nodes."
+        )
+    drawing = _Drawing(
+        order, root, rankdir, show_data, show_grad, local_grads, color_by, collapse, max_nodes, legend, grads
+    )
+    return drawing.dot
+
+
+class _Drawing:
+    """Builds the Digraph: value boxes, op circles, collapsed groups, edges, legend."""
+
+    def __init__(
+        self,
+        order,
+        root,
+        rankdir,
+        show_data,
+        show_grad,
+        local_grads,
+        color_by,
+        collapse,
+        max_nodes,
+        legend,
+        grads,
+    ):
+        self.root = root
+        self.show_data, self.show_grad = show_data, show_grad
+        self.local_grads = local_grads
+        self.ids = {v: i for i, v in enumerate(order)}
+        self.grad = (
+            (lambda v: _as_float(grads.get(v, 0.0))) if grads is not None else (lambda v: _as_float(v.grad))
+        )
+        self.group_of = group_nodes(order, root, collapse) if collapse else {}
+        groups = list(dict.fromkeys(self.group_of.values()))
+        drawn = len(groups) + sum(1 for v in order if v not in self.group_of)
+        if drawn > max_nodes:
+            raise ValueError(
+                f"even collapsed by {collapse}, the picture has {drawn:,} boxes, "
+                f"more than max_nodes={max_nodes}: "
+                + ("try collapse='layer', or " if collapse == "neuron" else "")
+                + "raise max_nodes"
+            )
+        self.locals = {v: _local_grads(v) for v in order if v.parents and v not in self.group_of}
+        self.scale = style.GradScale(self._magnitudes(order, groups)) if color_by == "grad" else None
+
+        self.dot = graphviz.Digraph(
+            name="computation_graph",
+            graph_attr={
+                "rankdir": rankdir,
+                "fontname": style.FONT,
+                "fontsize": style.FONT_SIZE,
+                "nodesep": "0.3",
+                "ranksep": "0.45",
+                "bgcolor": "white",
+                "labelloc": "b",
+            },
+            node_attr={"fontname": style.FONT, "fontsize": style.FONT_SIZE},
+            edge_attr={"fontname": style.FONT, "fontsize": style.EDGE_FONT_SIZE, "color": style.EDGE_COLOUR},
+        )
+        kinds = set()
+        for v in order:
+            if v in self.group_of:
+                continue
+            kinds.add(self._value_node(v))
+            if v.parents:
+                self._op_node(v)
+        for g in groups:
+            self._group_node(g)
+            kinds.add("group")
+        self._edges(order)
+        if legend:
+            label = self.scale.legend() if self.scale else style.kinds_legend(kinds, local_grads)
+            self.dot.attr(label=f"<{label}>")
+
+    def _magnitudes(self, order, groups):
+        out = [self.grad(v) for v in order if v not in self.group_of]
+        for g in groups:
+            out.extend(self.grad(v) for v in g.outputs)
+        for v, ds in self.locals.items():
+            out.extend(self.grad(v) * d for d in ds if d is not None)
+        return out
+
+    def _value_node(self, v) -> str:
+        i = self.ids[v]
+        kind = style.kind_of(v, self.root)
+        s = style.STYLES[kind]
+        rows = []
+        if v.label:
+            rows.append(f'<tr><td colspan="2"><b>{style.escape(v.label)}</b></td></tr>')
+        rows += self._number_rows(v)
+        fill = self.scale.fill(self.grad(v)) if self.scale else s.fill
+        self.dot.node(
+            f"v{i}",
+            label=_table(rows),
+            id=f"v{i}",
+            shape="box",
+            style=s.style,
+            fillcolor=fill,
+            fontcolor=style.text_colour(fill),
+            color=s.border,
+            penwidth=s.penwidth,
+            peripheries=s.peripheries,
+            margin="0.08,0.04",
+            **{"class": f"value {kind}"},
+        )
+        return kind
+
+    def _number_rows(self, v):
+        rows = []
+        if self.show_data:
+            rows.append(_number_row("data", v.data))
+        if self.show_grad:
+            rows.append(_number_row("grad", self.grad(v)))
+        return rows
+
+    def _op_node(self, v):
+        i = self.ids[v]
+        op = v.op_entry
+        s = style.STYLES["op"]
+        self.dot.node(
+            f"op{i}",
+            label=op.symbol,
+            id=f"op{i}",
+            shape="circle",
+            style=s.style,
+            fillcolor="#f4f4f4" if self.scale else s.fill,
+            color=s.border,
+            penwidth=s.penwidth,
+            fontsize=style.OP_FONT_SIZE,
+            margin="0.02",
+            **{"class": f"op op-{op.name}"},
+        )
+
+    def _group_node(self, g):
+        s = style.STYLES["group"]
+        members = [v for v in g.members if v.parents]
+        acts = {v.op_entry.symbol for v in g.outputs if v.parents}
+        what = [f"{len(members)} ops"]
+        if g.parameters:
+            what.append(f"{g.parameters} parameters")
+        if len(acts) == 1:
+            what.insert(0, next(iter(acts)))
+        rows = [
+            f'<tr><td colspan="2"><font point-size="11">{g.kind.upper()}</font></td></tr>',
+            f'<tr><td colspan="2"><b>{style.escape(g.name)}</b></td></tr>',
+            f'<tr><td colspan="2">{style.escape(" · ".join(what), 60)}</td></tr>',
+        ]
+        if len(g.outputs) == 1:
+            rows += self._number_rows(g.outputs[0])
+        else:
+            rows.append(f'<tr><td colspan="2">{len(g.outputs)} outputs</td></tr>')
+        strongest = max((abs(self.grad(v)) for v in g.outputs), default=0.0)
+        fill = self.scale.fill(strongest) if self.scale else s.fill
+        classes = f"group {g.kind}" + (" output" if self.root in g.outputs else "")
+        self.dot.node(
+            g.element_id,
+            label=_table(rows),
+            id=g.element_id,
+            shape="box",
+            style=s.style,
+            fillcolor=fill,
+            fontcolor=style.text_colour(fill),
+            color=style.STYLES["output"].border if self.root in g.outputs else s.border,
+            penwidth=style.STYLES["output"].penwidth if self.root in g.outputs else s.penwidth,
+            **{"class": classes},
+        )
+
+    def _element(self, v) -> str:
+        g = self.group_of.get(v)
+        return g.element_id if g is not None else f"v{self.ids[v]}"
+
+    def _edges(self, order):
+        merged: dict[tuple[str, str], list] = {}  # edges touching a group: one line per pair of boxes
+        for v in order:
+            i = self.ids[v]
+            g = self.group_of.get(v)
+            if g is None and v.parents:
+                ds = self.locals[v]
+                for k, p in enumerate(v.parents):
+                    source = self._element(p)
+                    if source.startswith("g"):
+                        merged.setdefault((source, f"op{i}"), []).append((f"e{i}_{k}", p))
+                        continue
+                    attrs = {}
+                    if self.local_grads:
+                        attrs.update(
+                            label=style.number(ds[k]),
+                            fontcolor=style.LOCAL_GRAD_COLOUR,
+                        )
+                    if self.scale:
+                        d = ds[k]
+                        attrs["color"], attrs["penwidth"] = self.scale.edge(
+                            None if d is None else self.grad(v) * d
+                        )
+                    self.dot.edge(source, f"op{i}", id=f"e{i}_{k}", **{"class": "edge-in"}, **attrs)
+                attrs = {}
+                if self.scale:
+                    attrs["color"], attrs["penwidth"] = self.scale.edge(self.grad(v))
+                self.dot.edge(f"op{i}", f"v{i}", id=f"e{i}_out", **{"class": "edge-out"}, **attrs)
+            elif g is not None:
+                for k, p in enumerate(v.parents):
+                    if self.group_of.get(p) is not g:
+                        merged.setdefault((self._element(p), g.element_id), []).append((f"e{i}_{k}", p))
+        for (source, target), edges in merged.items():
+            values = list(dict.fromkeys(p for _, p in edges))
+            attrs = {}
+            if len(values) > 1:
+                attrs["label"] = f"{len(values)} values"
+            if self.scale:
+                attrs["color"], attrs["penwidth"] = self.scale.edge(max(abs(self.grad(p)) for p in values))
+            self.dot.edge(source, target, id=edges[0][0], **{"class": "edge-group"}, **attrs)
+
+
+def _number_row(word: str, x: float) -> str:
+    """'data  0.5000': the word small, the number left-aligned (the step player rewrites it)."""
+    return (
+        f'<tr><td align="right"><font point-size="{style.WORD_FONT_SIZE}">{word}</font></td>'
+        f'<td align="left">{style.number(x)}</td></tr>'
+    )
+
+
+def _table(rows) -> str:
+    if not rows:
+        rows = ["<tr><td> </td></tr>"]
+    return '<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">' + "".join(rows) + "</table>>"
+
+
+def _as_float(g) -> float:
+    # After backward(create_graph=True) a grad is itself a Value.
+    return g.data if isinstance(g, autograd.Value) else float(g)
+
+
+def _local_grads(v):
+    """The node's local derivatives, None where one is infinite (sqrt at 0): drawing never fails."""
+    try:
+        return v.local_grads()
+    except autograd.DomainError:
+        return (None,) * len(v.parents)
+
+
+def render(root: autograd.Value, path: str | os.PathLike, **options) -> Path:
+    """Draw ``root``'s graph (``draw_graph`` options) to an SVG, PNG or PDF file, by the path's suffix.
+
+    Creates missing folders and writes atomically (no half-written file on failure).
+    Without Graphviz's ``dot`` program it writes the DOT source next to ``path`` (same
+    name, suffix .dot) and raises ``GraphvizNotFound`` with the command to install it.
+    """
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(
+            f"render writes {', '.join(FORMATS)} files; got the suffix {path.suffix!r} in {str(path)!r}"
+        )
+    graph = draw_graph(root, **options)
+    return write_atomic(path, pipe(graph, fmt, path.with_suffix(".dot")))
+
+
+def pipe(graph: graphviz.Digraph, fmt: str, dot_path: str | os.PathLike) -> bytes:
+    """Lay out and draw ``graph`` with Graphviz; without ``dot``, save its source and say how to install it.
+
+    ``dot_path`` is where the DOT source goes when ``dot`` is missing.
+    """
+    if fmt == "png":
+        graph = graph.copy()
+        graph.attr(dpi=PNG_DPI)
+    try:
+        return graph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        write_atomic(dot_path, graph.source)
+        raise GraphvizNotFound(
+            f"Graphviz's `dot` program was not found on PATH (the Python package `graphviz` only calls it). "
+            f"Install it with: {install_command()}. The graph's DOT source is in {dot_path}."
+        ) from None
+
+
+def install_command(platform: str | None = None) -> str:
+    """The command that installs Graphviz on this platform."""
+    platform = platform or sys.platform
+    if os.environ.get("CONDA_PREFIX"):
+        return "conda install -c conda-forge graphviz"
+    if platform == "darwin":
+        return "brew install graphviz"
+    if platform.startswith("win"):
+        return "winget install graphviz (or: choco install graphviz), then open a new terminal"
+    distro = _linux_distribution()
+    if distro & {"debian", "ubuntu"}:
+        return "sudo apt-get install graphviz"
+    if distro & {"fedora", "rhel", "centos"}:
+        return "sudo dnf install graphviz"
+    if distro & {"arch"}:
+        return "sudo pacman -S graphviz"
+    if distro & {"alpine"}:
+        return "sudo apk add graphviz"
+    return (
+        "your package manager (e.g. sudo apt-get install graphviz) or conda install -c conda-forge graphviz"
+    )
+
+
+def _linux_distribution() -> set[str]:
+    """ID and ID_LIKE from /etc/os-release ('debian', 'ubuntu', ...), empty if unknown."""
+    try:
+        text = Path("/etc/os-release").read_text()
+    except OSError:
+        return set()
+    names = set()
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key in ("ID", "ID_LIKE"):
+            names.update(value.strip().strip('"').lower().split())
+    return names

@@ -1,0 +1,217 @@
+"""Backprop played one step at a time: an HTML player, numbered SVG frames, a notebook player.
+
+All three draw the graph once with Graphviz (sized for the final gradients), then show
+each step by highlighting the step's node and edges and rewriting the gradients in the
+boxes, with a ledger that writes out the chain rule of the step with its numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import autograd
+
+from . import player_page
+from .files import write_atomic
+from .frames import Frame, frames
+from .graph import draw_graph, pipe
+from .graph_style import number
+from .steps import backprop_steps, node_names
+
+SVG_NS = "http://www.w3.org/2000/svg"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+_VALUE_ID = re.compile(r"v\d+")
+_FRAME_NAME = re.compile(r"\d{3,}\.svg")
+INTERVAL_MS = 1500  # Play's pace: time to read a ledger aloud
+
+
+def save_steps_html(
+    root: autograd.Value, path: str | os.PathLike, *, forward: bool = False, **options
+) -> Path:
+    """Write ONE self-contained HTML file that plays backprop on ``root``'s graph step by step.
+
+    The page has the graph (inline SVG), Prev / Next / Play buttons (and the arrow keys,
+    space, Home, End) and a ledger beside the graph with the chain rule of the current
+    step and its numbers. No network: styles and script are inline. ``forward=True``
+    plays the forward pass first. ``options`` go to ``draw_graph`` (e.g. local_grads=True).
+    """
+    path = Path(path)
+    return write_atomic(path, steps_html(root, forward=forward, dot_path=path.with_suffix(".dot"), **options))
+
+
+def save_steps_svg(
+    root: autograd.Value, folder: str | os.PathLike, *, forward: bool = False, **options
+) -> list[Path]:
+    """Write one SVG per step into ``folder`` (001.svg, 002.svg, ...), each with its ledger below the graph.
+
+    For slides: each frame is the same picture with that step highlighted. Numbered
+    frames left over from an earlier, longer run in the same folder are removed.
+    """
+    folder = Path(folder)
+    base = _graph_svg(root, options, folder / "graph.dot")
+    steps = frames(root, forward=forward)
+    width = max(3, len(str(len(steps))))
+    paths = []
+    for n, frame in enumerate(steps, start=1):
+        paths.append(write_atomic(folder / f"{n:0{width}d}.svg", frame_svg(base, frame)))
+    written = {p.name for p in paths}
+    for old in folder.iterdir():
+        if _FRAME_NAME.fullmatch(old.name) and old.name not in written:
+            old.unlink()
+    return paths
+
+
+class StepPlayer:
+    """The step player inside a notebook: ``StepPlayer(y)`` as the last line of a cell shows it.
+
+    The page runs in an iframe of its own, so several players in one notebook do not
+    mix up their element ids. ``save(path)`` writes the same page to a file.
+    """
+
+    def __init__(self, root: autograd.Value, *, forward: bool = False, height: int = 640, **options):
+        self.html = steps_html(root, forward=forward, **options)
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd;"></iframe>'
+        )
+
+    def save(self, path: str | os.PathLike) -> Path:
+        return write_atomic(path, self.html)
+
+
+def steps_html(root: autograd.Value, *, forward: bool = False, dot_path=None, **options) -> str:
+    """The player page as a string (see ``save_steps_html``)."""
+    base = _graph_svg(root, options, dot_path or Path("steps.dot"))
+    svg = copy.deepcopy(base)
+    for attribute in ("width", "height"):  # the page scales the picture to its column
+        svg.attrib.pop(attribute, None)
+    steps, shown = [], {}
+    for frame in frames(root, forward=forward):
+        grads = {i: number(g) for i, g in frame.grads.items()}
+        # The page replays changes: each step sends only the gradients that moved.
+        steps.append(_page_step(frame, {i: t for i, t in grads.items() if shown.get(i) != t}))
+        shown = grads
+    name = node_names(root)[root]
+    return player_page.page(
+        "Backprop step by step",
+        f"{root.label or 'y'} = {name}",
+        ET.tostring(svg, encoding="unicode"),
+        steps,
+        INTERVAL_MS,
+    )
+
+
+def _graph_svg(root, options, dot_path) -> ET.Element:
+    """The graph drawn once, boxes sized for the final gradients, numbers marked for rewriting."""
+    if options.get("collapse"):
+        raise ValueError("the step player shows every node: it cannot collapse neurons or layers")
+    final = backprop_steps(root)[-1].grads
+    source = pipe(draw_graph(root, grads=final, **options), "svg", dot_path)
+    svg = ET.fromstring(source)
+    for g in svg.iter(f"{{{SVG_NS}}}g"):
+        if _VALUE_ID.fullmatch(g.get("id", "")):
+            texts = list(g.iter(f"{{{SVG_NS}}}text"))
+            for word, value in zip(texts, texts[1:]):
+                if word.text in ("data", "grad"):
+                    value.set("class", f"{word.text}-value")
+    return svg
+
+
+def _page_step(frame: Frame, grads: dict) -> dict:
+    return {
+        "kind": frame.kind,
+        "current": frame.current,
+        "edges": frame.edges,
+        "neighbours": frame.neighbours,
+        "pending": frame.pending,
+        "grads": grads,
+        "ledger": ledger_html(frame),
+    }
+
+
+def ledger_html(frame: Frame) -> str:
+    """The ledger of one frame as HTML; exact numbers in data- attributes (for checks and tools).
+
+    The lines before the first input form one block, each input (its rule, product and
+    new gradient) another, so that a wide page can set the blocks side by side.
+    """
+    blocks: list[list[str]] = [[]]
+    for line in frame.ledger:
+        if line.role == "input":
+            blocks.append([])
+        data = "".join(f' data-{k}="{v!r}"' for k, v in line.values.items())
+        blocks[-1].append(f'<div class="line {line.role}"{data}>{html.escape(line.text)}</div>')
+    body = "".join(f'<div class="block">{"".join(b)}</div>' for b in blocks)
+    return f'<div class="line title">{html.escape(frame.title)}</div><div class="blocks">{body}</div>'
+
+
+def frame_svg(base: ET.Element, frame: Frame) -> str:
+    """One frame as a standalone SVG: highlights, the step's gradients, the ledger below the graph."""
+    svg = copy.deepcopy(base)
+    elements = {g.get("id"): g for g in svg.iter(f"{{{SVG_NS}}}g") if g.get("id")}
+    marks = {
+        "current": frame.current,
+        "active": frame.edges,
+        "neighbour": frame.neighbours,
+        "pending": frame.pending,
+    }
+    for cls, ids in marks.items():
+        for i in ids:
+            if i in elements:
+                elements[i].set("class", f"{elements[i].get('class', '')} {cls}".strip())
+    for i, g in frame.grads.items():
+        for t in elements[i].iter(f"{{{SVG_NS}}}text"):
+            if t.get("class") == "grad-value":
+                t.text = number(g)
+    style = ET.Element(f"{{{SVG_NS}}}style")
+    style.text = player_page.SVG_CSS + ".ledger text { font-family: Helvetica, Arial, sans-serif; }"
+    svg.insert(0, style)
+    _append_ledger(svg, frame)
+    return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + ET.tostring(svg, encoding="unicode")
+
+
+def _append_ledger(svg: ET.Element, frame: Frame) -> None:
+    """Write the ledger as lines of text under the picture, growing the canvas to fit."""
+    x0, y0, width, height = (float(n) for n in svg.get("viewBox").split())
+    lines = [("title", frame.title)] + [(line.role, line.text) for line in frame.ledger]
+    line_height, size = 22.0, 16
+    needed = max(len(text) for _, text in lines) * size * 0.55 + 24
+    width = max(width, needed)
+    top = y0 + height + 10
+    height += 10 + line_height * len(lines) + 12
+    svg.set("viewBox", f"{x0:g} {y0:g} {width:g} {height:g}")
+    svg.set("width", f"{width:g}pt")
+    svg.set("height", f"{height:g}pt")
+    group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"id": "ledger", "class": "ledger"})
+    ET.SubElement(
+        group,
+        f"{{{SVG_NS}}}rect",
+        {
+            "x": f"{x0:g}",
+            "y": f"{top - 4:g}",
+            "width": f"{width:g}",
+            "height": f"{y0 + height - top + 4:g}",
+            "fill": "white",
+        },
+    )
+    colours = {"title": player_page.HIGHLIGHT, "grad": player_page.NEIGHBOUR, "formula": "#555555"}
+    for n, (role, text) in enumerate(lines):
+        attributes = {
+            "x": f"{x0 + 12:g}",
+            "y": f"{top + line_height * (n + 1):g}",
+            "font-size": str(size + (2 if role == "title" else 0)),
+            "fill": colours.get(role, "#111111"),
+            "class": role,
+        }
+        if role in ("title", "input", "grad"):
+            attributes["font-weight"] = "bold"
+        ET.SubElement(group, f"{{{SVG_NS}}}text", attributes).text = text

@@ -1,0 +1,221 @@
+"""Backprop step by step: the chain rule at each node, in the order the engine runs it.
+
+One backward pass is, for every node v from the output back to the leaves
+(``autograd.topological_order``), for each input p of v:
+
+    grad[p] += grad[v] * d v / d p        (upstream gradient times local derivative)
+
+``backprop_steps`` records each of those steps with its numbers, computed on the side:
+the graph's own ``.grad`` values are never touched. The local derivatives and their
+text come from the op table, exactly as the engine's backward pass uses them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import ClassVar
+
+import autograd
+
+from .graph_style import number
+
+_INFIX_PRECEDENCE = {"add": 1, "sub": 1, "sum": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powc": 4}
+_OPERAND = re.compile(r"\b(a\d*|b)\b")
+NAME_LIMIT = 32
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """The forward pass at one node: its op applied to its operands' values."""
+
+    kind: ClassVar[str] = "forward"
+    node: autograd.Value
+    formula: str  # "sin(a)", from the op table
+    text: str  # "sin(a) = sin(1.6931) = 0.9925"
+    value: float
+
+
+@dataclass(frozen=True)
+class SeedStep:
+    """The start of backward: d out / d out = 1 at the output."""
+
+    kind: ClassVar[str] = "seed"
+    node: autograd.Value
+    grads: MappingProxyType  # every node's gradient after this step
+
+    @property
+    def upstream(self) -> float:
+        return 1.0
+
+
+@dataclass(frozen=True)
+class InputGrad:
+    """What one input of a node receives in one step: upstream * local, added to its grad."""
+
+    node: autograd.Value  # the input
+    position: int  # its place among the node's operands
+    name: str  # the op table's name for it: a, b, a1, a2, ...
+    rule: str  # "d sin(a)/da = cos(a)", from the op table
+    local: float | None  # d out / d input (None only if not needed: upstream 0 and infinite)
+    product: float  # upstream * local, added to the input's grad
+    grad_before: float
+    grad_after: float
+
+    @property
+    def equation(self) -> str:
+        """The rule with its number: 'd sin(a)/da = cos(a) = -0.1220'."""
+        if _is_number(self.rule.rsplit("= ", 1)[-1]):
+            return self.rule  # the rule is a number already: "d (a + b)/da = 1"
+        return f"{self.rule} = {number(self.local)}"
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """Backward at one node: its gradient (upstream) passed on to each of its inputs."""
+
+    kind: ClassVar[str] = "backward"
+    node: autograd.Value
+    upstream: float  # d out / d node, complete when the node's turn comes
+    inputs: tuple[InputGrad, ...]
+    grads: MappingProxyType  # every node's gradient after this step
+
+
+def backprop_steps(root: autograd.Value, forward: bool = False) -> list:
+    """The steps of one backward pass from ``root``, in the order the engine runs them.
+
+    First a ``SeedStep`` (d root / d root = 1), then a ``BackwardStep`` for every node made
+    by an op, in ``autograd.topological_order``. With ``forward=True`` a ``ForwardStep``
+    per op node comes first. Gradients start from 0, as after ``zero_grad()``, so the last
+    step's ``grads`` equal what ``root.backward()`` gives on a fresh graph.
+    """
+    if not isinstance(root, autograd.Value):
+        raise TypeError(
+            f"backprop_steps needs a Value (the output of an expression), got {type(root).__name__}"
+        )
+    order = autograd.topological_order(root)
+    steps: list = []
+    if forward:
+        steps.extend(_forward_step(v) for v in reversed(order) if v.parents)
+    grads = dict.fromkeys(order, 0.0)
+    grads[root] = 1.0
+    steps.append(SeedStep(root, MappingProxyType(dict(grads))))
+    for v in order:
+        if v.parents:
+            steps.append(_backward_step(v, grads))
+    for v, g in grads.items():
+        if g - g != 0.0:
+            raise autograd.DomainError(f"the gradient overflowed: {v!r} (the output was {root!r})")
+    return steps
+
+
+def _backward_step(v, grads) -> BackwardStep:
+    g = grads[v]
+    try:
+        local = v.local_grads()
+    except autograd.DomainError:
+        if g != 0.0:
+            raise  # the engine fails here too: an infinite derivative that is needed
+        local = (None,) * len(v.parents)  # the engine skips a node with no gradient to pass on
+    names = v.op_entry.input_names(len(v.parents))
+    inputs = []
+    for k, p in enumerate(v.parents):
+        product = 0.0 if g == 0.0 else g * local[k]
+        before = grads[p]
+        grads[p] = before + product
+        inputs.append(
+            InputGrad(
+                p, k, names[k], rule(v.op_entry, k, len(v.parents)), local[k], product, before, grads[p]
+            )
+        )
+    return BackwardStep(v, g, tuple(inputs), MappingProxyType(dict(grads)))
+
+
+def _forward_step(v) -> ForwardStep:
+    op = v.op_entry
+    formula = formula_text(op, len(v.parents))
+    values = dict(zip(op.input_names(len(v.parents)), v.parents))
+
+    def substitute(match):
+        x = values[match.group(1)].data
+        return f"({number(x)})" if x < 0 else number(x)
+
+    return ForwardStep(
+        v, formula, f"{formula} = {_OPERAND.sub(substitute, formula)} = {number(v.data)}", v.data
+    )
+
+
+def formula_text(op: autograd.Op, n: int) -> str:
+    """The op's formula for n inputs: 'sin(a)', 'a * b', 'a1 + a2 + a3' (a sum written out)."""
+    if op.arity is not None:
+        return op.formula
+    names = op.input_names(n)
+    if n > 4:
+        names = names[:2] + ["…", names[-1]]
+    return " + ".join(names)
+
+
+def rule(op: autograd.Op, i: int, n: int) -> str:
+    """The op table's rule for input i as a derivative: 'd sin(a)/da = cos(a)', 'd (a * b)/da = b'."""
+    formula = formula_text(op, n)
+    if " " in formula:
+        formula = f"({formula})"
+    names = op.input_names(n)
+    text = op.rules[0] if op.arity is None else op.rules[i]
+    return f"d {formula}/d{names[i]} = {text}"
+
+
+def node_names(root: autograd.Value) -> dict[autograd.Value, str]:
+    """A short readable name per node: its label, its number, or its expression ('w1 * x + log(x)').
+
+    Names longer than ``NAME_LIMIT`` keep their op and hide the operands: 'tanh(…)'.
+    """
+    names: dict[autograd.Value, str] = {}
+    for v in reversed(autograd.topological_order(root)):
+        if v.label:
+            names[v] = v.label
+        elif not v.parents:
+            names[v] = number(v.data)
+        else:
+            names[v] = _expression(v, names)
+    return names
+
+
+def _expression(v, names) -> str:
+    op = v.op_entry
+    n = len(v.parents)
+    formula = formula_text(op, n)
+    operands = {}
+    for k, (name, p) in enumerate(zip(op.input_names(n), v.parents)):
+        text = names[p]
+        operands[name] = f"({text})" if _needs_parentheses(op.name, k, p, text) else text
+    text = _OPERAND.sub(lambda m: operands[m.group(1)], formula)
+    if len(text) > NAME_LIMIT:
+        text = _OPERAND.sub("…", formula)
+    return text
+
+
+def _needs_parentheses(op_name: str, position: int, operand, text: str) -> bool:
+    """Whether an operand's text needs brackets inside an infix formula, as Python would."""
+    mine = _INFIX_PRECEDENCE.get(op_name)
+    if mine is None:
+        return False  # a function call: its own brackets are enough
+    if text.startswith("-"):
+        return True  # 2 * (-3), -(-a)
+    theirs = None if (operand.label or not operand.parents) else _INFIX_PRECEDENCE.get(operand.op)
+    if theirs is None:
+        return False
+    if theirs != mine:
+        return theirs < mine
+    if op_name in ("sub", "div"):
+        return position == 1  # a - (b - c)
+    return mine == 4 and position == 0  # (a ** b) ** c
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
