@@ -1,0 +1,59 @@
+"""The import contract: arrows only point down, autograd <- nn <- viz (import-linter).
+
+The contract lives in pyproject.toml. Besides checking that the project keeps it, the
+tests break it on purpose, in a copy of the project, once for every arrow that would
+point up, so a contract that checks nothing cannot pass.
+"""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+PACKAGES = ("autograd", "nn", "viz")
+
+
+def lint_imports(project: Path) -> subprocess.CompletedProcess:
+    """Run import-linter on ``project`` with the contracts of its pyproject.toml."""
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=project,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def copy_of_the_project(tmp_path: Path) -> Path:
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_project_keeps_its_import_contract():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "The arrows only point down: autograd <- nn <- viz KEPT" in result.stdout
+    assert " 0 broken." in result.stdout
+
+
+def test_an_unchanged_copy_of_the_project_keeps_the_contract(tmp_path):
+    result = lint_imports(copy_of_the_project(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("lower, higher", [("autograd", "nn"), ("autograd", "viz"), ("nn", "viz")])
+def test_an_import_pointing_up_breaks_the_contract(tmp_path, lower, higher):
+    project = copy_of_the_project(tmp_path)
+    (project / lower / "_points_up.py").write_text(f"import {higher}\n")
+    result = lint_imports(project)
+    assert result.returncode == 1
+    assert "The arrows only point down: autograd <- nn <- viz BROKEN" in result.stdout
+    assert f"{lower} is not allowed to import {higher}:" in result.stdout
+    assert f"{lower}._points_up -> {higher} (l.1)" in result.stdout
