@@ -1,0 +1,343 @@
+"""Module: what every part of a network shares (parameters, modes, state, saving).
+
+A module finds its parts by looking at its own attributes, in the order they were set:
+a Parameter or a list of Parameters is a parameter (``w.0``, ``w.1``, ``b``), a Module
+or a list of Modules is a part (``layers.0``). So a network's dotted parameter names,
+``layers.0.neurons.3.w.1``, are simply the path of attributes that leads to each one,
+as in PyTorch. Every parameter's label is its dotted name, for pictures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from numbers import Real
+
+import numpy as np
+
+import autograd
+from autograd import Constant, Parameter, Value
+
+FORMAT = "backprop-lab model"
+"""The ``format`` field of a saved model (JSON)."""
+
+FORMAT_VERSION = 1
+
+MODULES: dict[str, type] = {}
+"""Every Module class by name, so ``nn.load`` can rebuild a saved model."""
+
+
+class Module:
+    """The base of Neuron, Layer, MLP, BatchNorm and Residual.
+
+    Subclasses set ``nin`` and ``nout`` (inputs and outputs per example), implement
+    ``_forward_many(rows, trace=None)`` (a batch of examples, each a list of Values, to
+    a list of outputs, each a list of Values) and ``config()`` (the constructor's
+    arguments, for saving), and call ``self._name_parts()`` once their parts are set.
+    """
+
+    kind = "module"  # the scope kind and the name of a top-level module's scope
+    _buffers: tuple[str, ...] = ()  # attributes holding lists of floats that training changes
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        MODULES[cls.__name__] = cls
+
+    def __init__(self):
+        self.training = True
+        self.name = ""  # the dotted path from the top-level module ("" for the top)
+
+    # The parts.
+    def named_modules(self):
+        """(dotted name, module) for this module ("") and every part below it, in order."""
+        yield "", self
+        for attr, value in vars(self).items():
+            for name, module in _modules_in(attr, value):
+                for sub, m in module.named_modules():
+                    yield _join(name, sub), m
+
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """(dotted name, Parameter) for every parameter, such as ``layers.0.neurons.3.w.1``."""
+        out = []
+        self._collect(out, "")
+        return out
+
+    def _collect(self, out, prefix):
+        for attr, value in vars(self).items():
+            if isinstance(value, Parameter):
+                out.append((prefix + attr, value))
+            elif isinstance(value, Module):
+                value._collect(out, f"{prefix}{attr}.")
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, Parameter):
+                        out.append((f"{prefix}{attr}.{i}", item))
+                    elif isinstance(item, Module):
+                        item._collect(out, f"{prefix}{attr}.{i}.")
+
+    def parameters(self) -> list[Parameter]:
+        """Every parameter, in the order of ``named_parameters()``."""
+        return [p for _, p in self.named_parameters()]
+
+    def named_buffers(self) -> list[tuple[str, float]]:
+        """(dotted name, number) for the state that is not a parameter (BatchNorm's running statistics)."""
+        out = []
+        for prefix, module in self.named_modules():
+            for attr in module._buffers:
+                for i, x in enumerate(getattr(module, attr)):
+                    out.append((_join(prefix, f"{attr}.{i}"), x))
+        return out
+
+    def _name_parts(self):
+        """Give every part its dotted name and every parameter its name as label."""
+        for name, module in self.named_modules():
+            module.name = _join(self.name, name)
+        for name, p in self.named_parameters():
+            p.label = _join(self.name, name)
+
+    @property
+    def scope_name(self) -> str:
+        """The name this module's nodes are grouped under: its dotted name, or its kind at the top."""
+        return self.name or self.kind
+
+    @property
+    def output_activation(self) -> str:
+        """The activation of the last thing this module computes ("linear" by default)."""
+        return "linear"
+
+    # Modes and gradients.
+    def zero_grad(self):
+        """Set every parameter's ``grad`` to 0 (leaves accumulate gradients until then)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def train(self, mode: bool = True):
+        """Training mode (BatchNorm uses the batch's statistics); returns the module."""
+        for _, module in self.named_modules():
+            module.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Evaluation mode (BatchNorm uses its running statistics); returns the module."""
+        return self.train(False)
+
+    # Computing.
+    def __call__(self, x) -> list[Value]:
+        """The outputs for ONE example x (numbers become Constant leaves; Values are kept)."""
+        return self._forward_many([_as_row(x, self.nin, type(self).__name__)])[0]
+
+    def forward_batch(self, X) -> list[list[Value]]:
+        """The outputs for every example of X, shape (n, nin): one list of Values per example.
+
+        This is what training calls: BatchNorm, in training mode, normalises over X.
+        """
+        return self._forward_many(_as_rows(X, self.nin, type(self).__name__))
+
+    def _forward_many(self, rows, trace=None):
+        raise NotImplementedError
+
+    def predict(self, X) -> np.ndarray:
+        """The outputs as numbers, shape (n,) for one output or (n, nout), in evaluation mode.
+
+        Runs under ``no_grad`` (no graph is kept) and with BatchNorm's running statistics;
+        the module's mode is restored afterwards.
+        """
+        was_training = self.training
+        self.eval()
+        try:
+            with autograd.no_grad():
+                outputs = self.forward_batch(X)
+        finally:
+            self.train(was_training)
+        values = np.array([[o.data for o in out] for out in outputs], dtype=float)
+        return values[:, 0] if values.shape[1] == 1 else values
+
+    # State and files.
+    def config(self) -> dict:
+        """The constructor's arguments, as JSON-friendly values (saved with the model)."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """A module built from ``config()``'s output, with weights still to be loaded."""
+        config = dict(config)
+        if "init" in config:
+            config["init"] = "zeros"  # the weights come from the saved state anyway
+        return cls(**config)
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value and every buffer, by dotted name."""
+        state = {name: p.data for name, p in self.named_parameters()}
+        state.update(self.named_buffers())
+        return state
+
+    def load_state_dict(self, state: dict):
+        """Set every parameter and buffer from ``state`` (as made by ``state_dict()``).
+
+        The names must match exactly; on any mismatch or bad value nothing is changed
+        and a ValueError says what was missing, unexpected or wrong.
+        """
+        expected = self.state_dict()
+        if not isinstance(state, dict):
+            raise TypeError(f"load_state_dict needs a dict of name -> number, got {type(state).__name__}")
+        missing = [k for k in expected if k not in state]
+        unexpected = [k for k in state if k not in expected]
+        if missing or unexpected:
+            raise ValueError(
+                f"state does not fit this {type(self).__name__}: expected {len(expected)} entries, got "
+                f"{len(state)}; missing {_few(missing)}; unexpected {_few(unexpected)}"
+            )
+        values = {}
+        for k, v in state.items():
+            if not isinstance(v, Real) or isinstance(v, bool) or not math.isfinite(v):
+                raise ValueError(f"state entry {k!r} must be a finite number, got {v!r}")
+            values[k] = float(v)
+        for name, p in self.named_parameters():
+            p.data = values[name]
+        for prefix, module in self.named_modules():
+            for attr in module._buffers:
+                buffer = getattr(module, attr)
+                for i in range(len(buffer)):
+                    buffer[i] = values[_join(prefix, f"{attr}.{i}")]
+
+    def spec(self) -> dict:
+        """{"class": ..., "config": ...}: what ``nn.load`` needs to rebuild this module."""
+        return {"class": type(self).__name__, "config": self.config()}
+
+    def save(self, path):
+        """Write the model to ``path`` as JSON, atomically.
+
+        The JSON is written to a temporary file in the same folder, flushed to disk, then
+        renamed over ``path`` in one step (``os.replace``): a crash mid-save leaves the old
+        file as it was. Floats are written in Python's shortest round-trip form, so
+        ``nn.load`` gives back every number exactly.
+        """
+        document = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "model": self.spec(),
+            "training": self.training,
+            "state": self.state_dict(),
+        }
+        _write_atomically(os.fspath(path), document)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def load(path) -> Module:
+    """The model saved at ``path`` by ``Module.save``: rebuilt, with every number exact."""
+    with open(path, encoding="utf-8") as f:
+        try:
+            document = json.load(f)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} is not a saved model (not JSON: {error})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a saved backprop-lab model (no 'format': {FORMAT!r} field)")
+    if document.get("version") != FORMAT_VERSION:
+        version = document.get("version")
+        raise ValueError(f"{path} has format version {version!r}; this nn reads version {FORMAT_VERSION}")
+    model = from_spec(document["model"])
+    model.load_state_dict(document["state"])
+    return model.train(bool(document.get("training", True)))
+
+
+def from_spec(spec: dict) -> Module:
+    """A module rebuilt from ``Module.spec()``'s output (weights not loaded)."""
+    name = spec.get("class") if isinstance(spec, dict) else None
+    if name not in MODULES:
+        raise ValueError(f"unknown module class {name!r}; expected one of: {', '.join(sorted(MODULES))}")
+    return MODULES[name].from_config(spec.get("config", {}))
+
+
+def _write_atomically(path: str, document: dict):
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(document, f, indent=1, allow_nan=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a saved model is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _modules_in(attr, value):
+    if isinstance(value, Module):
+        yield attr, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, Module):
+                yield f"{attr}.{i}", item
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix and name else prefix or name
+
+
+def _few(names: list[str], k: int = 5) -> str:
+    if not names:
+        return "none"
+    more = f" and {len(names) - k} more" if len(names) > k else ""
+    return ", ".join(repr(n) for n in names[:k]) + more
+
+
+def _as_number(v, where: str):
+    if isinstance(v, Value):
+        return v
+    if not isinstance(v, Real) or isinstance(v, bool):
+        raise TypeError(f"{where} must be a number or a Value, got {type(v).__name__} {v!r}")
+    v = float(v)
+    if not math.isfinite(v):
+        raise ValueError(f"{where} is {v!r}: inputs must be finite numbers")
+    return Constant(v)
+
+
+def _as_row(x, nin: int, who: str) -> list[Value]:
+    """One example as a list of Values: numbers become Constant leaves, Values are kept."""
+    if isinstance(x, (Value, Real)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{who} takes one example, a sequence of {nin} numbers; got {type(x).__name__} {x!r}")
+    if len(x) != nin:
+        batch = len(x) and hasattr(x[0], "__len__")
+        hint = " (for a batch of examples use forward_batch or predict)" if batch else ""
+        raise ValueError(f"{who} expects {nin} inputs per example, got {len(x)}{hint}")
+    return [_as_number(v, f"input {i}") for i, v in enumerate(x)]
+
+
+def _as_rows(X, nin: int, who: str) -> list[list[Value]]:
+    """A batch as lists of Values; a numeric array is checked in one go (shape, finiteness)."""
+    if isinstance(X, np.ndarray) and X.dtype.kind in "biuf":
+        if X.ndim == 1 and nin == 1:
+            X = X[:, None]
+        if X.ndim != 2 or X.shape[1] != nin:
+            raise ValueError(f"{who} expects inputs of shape (n, {nin}), got an array of shape {X.shape}")
+        bad = np.argwhere(~np.isfinite(X))
+        if len(bad):
+            i, j = bad[0]
+            raise ValueError(f"input row {i}, column {j} is {X[i, j]!r}: inputs must be finite numbers")
+        rows = X.astype(float).tolist()
+        return _nonempty([[Constant(v) for v in row] for row in rows], who)
+    rows = []
+    for i, x in enumerate(X):
+        if nin == 1 and isinstance(x, (Value, Real)):
+            x = [x]  # a 1-D batch for a one-input model
+        try:
+            rows.append(_as_row(x, nin, who))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"example {i}: {error}") from None
+    return _nonempty(rows, who)
+
+
+def _nonempty(rows, who):
+    if not rows:
+        raise ValueError(f"{who} got no examples")
+    return rows
