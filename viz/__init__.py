@@ -2,7 +2,9 @@
 
 try:
     from nn._own_packages import require_own
-except ImportError as error:  # another project's `nn` came first on the path
+# A missing module means another project's `nn` came first on the path; any other
+# ImportError comes from our nn itself (a foreign autograd) and already says what is wrong.
+except ModuleNotFoundError as error:
     raise ImportError(
         "`import nn` did not find backprop-lab's nn package (another project named nn is "
         "installed in this environment). Use backprop-lab in a virtual environment of its "
