@@ -14,7 +14,8 @@ import autograd
 
 from .graph import node_order
 from .graph_style import number
-from .steps import backprop_steps, node_names
+from .names import node_names
+from .steps import backprop_steps
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import graphviz
@@ -24,6 +25,7 @@ import autograd
 from . import graph_style as style
 from .files import write_atomic
 from .graph_groups import COLLAPSE_KINDS, group_nodes
+from .names import picture_names
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 PNG_DPI = "144"  # sharp on a projector; SVG and PDF are vector and need no dpi
@@ -45,6 +47,20 @@ def node_ids(root: autograd.Value) -> dict[autograd.Value, str]:
     return {v: f"v{i}" for i, v in enumerate(node_order(root))}
 
 
+@dataclass(frozen=True)
+class _Options:
+    rankdir: str
+    show_data: bool
+    show_grad: bool
+    local_grads: bool
+    color_by: str
+    collapse: str | None
+    max_nodes: int
+    legend: bool
+    names: bool
+    grads: object
+
+
 def draw_graph(
     root: autograd.Value,
     *,
@@ -56,6 +72,7 @@ def draw_graph(
     collapse: str | None = None,
     max_nodes: int = 400,
     legend: bool = True,
+    names: bool = True,
     grads=None,
 ) -> graphviz.Digraph:
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
@@ -68,6 +85,9 @@ def draw_graph(
       gradients fade to pale yellow), with a legend; ``"kind"`` colours by node kind.
     - ``collapse="neuron"`` or ``"layer"``: one box per neuron or layer of an nn network.
     - ``max_nodes``: a larger uncollapsed graph raises ValueError (suggesting ``collapse``).
+    - ``legend``: name the colours under the picture.
+    - ``names``: write in each unlabelled box its short expression ("w1 * x"), or s and h
+      in a neuron (its weighted sum and activation), in italics.
     - ``grads``: a mapping node -> gradient to print instead of each node's ``.grad``.
     """
     if not isinstance(root, autograd.Value):
@@ -87,59 +107,51 @@ def draw_graph(
             f"very long and the picture would be unreadable. For a network from nn draw it with "
             f"collapse='neuron' or collapse='layer'; otherwise draw a smaller expression or raise max_nodes."
         )
-    drawing = _Drawing(
-        order, root, rankdir, show_data, show_grad, local_grads, color_by, collapse, max_nodes, legend, grads
+    options = _Options(
+        rankdir, show_data, show_grad, local_grads, color_by, collapse, max_nodes, legend, names, grads
     )
-    return drawing.dot
+    return _Drawing(order, root, options).dot
 
 
 class _Drawing:
     """Builds the Digraph: value boxes, op circles, collapsed groups, edges, legend."""
 
-    def __init__(
-        self,
-        order,
-        root,
-        rankdir,
-        show_data,
-        show_grad,
-        local_grads,
-        color_by,
-        collapse,
-        max_nodes,
-        legend,
-        grads,
-    ):
+    def __init__(self, order, root, options: _Options):
         self.root = root
-        self.show_data, self.show_grad = show_data, show_grad
-        self.local_grads = local_grads
+        self.show_data, self.show_grad = options.show_data, options.show_grad
+        self.local_grads = options.local_grads
         self.ids = {v: i for i, v in enumerate(order)}
+        self.names = picture_names(order) if options.names else {}
+        grads = options.grads
         self.grad = (
             (lambda v: _as_float(grads.get(v, 0.0))) if grads is not None else (lambda v: _as_float(v.grad))
         )
+        collapse = options.collapse
         self.group_of = group_nodes(order, root, collapse) if collapse else {}
         groups = list(dict.fromkeys(self.group_of.values()))
         drawn = len(groups) + sum(1 for v in order if v not in self.group_of)
-        if drawn > max_nodes:
+        if drawn > options.max_nodes:
             raise ValueError(
                 f"even collapsed by {collapse}, the picture has {drawn:,} boxes, "
-                f"more than max_nodes={max_nodes}: "
+                f"more than max_nodes={options.max_nodes}: "
                 + ("try collapse='layer', or " if collapse == "neuron" else "")
                 + "raise max_nodes"
             )
         self.locals = {v: _local_grads(v) for v in order if v.parents and v not in self.group_of}
-        self.scale = style.GradScale(self._magnitudes(order, groups)) if color_by == "grad" else None
+        self.scale = style.GradScale(self._magnitudes(order, groups)) if options.color_by == "grad" else None
 
         self.dot = graphviz.Digraph(
             name="computation_graph",
             graph_attr={
-                "rankdir": rankdir,
+                "rankdir": options.rankdir,
                 "fontname": style.FONT,
                 "fontsize": style.FONT_SIZE,
                 "nodesep": "0.3",
-                "ranksep": "0.45",
+                # A collapsed network has many edges between neighbouring layers: room to see them fan out.
+                "ranksep": "1.4" if collapse else "0.45",
                 "bgcolor": "white",
                 "labelloc": "b",
+                "ordering": "in",  # operands in order (x1 above x2, a above b), as written
             },
             node_attr={"fontname": style.FONT, "fontsize": style.FONT_SIZE},
             edge_attr={"fontname": style.FONT, "fontsize": style.EDGE_FONT_SIZE, "color": style.EDGE_COLOUR},
@@ -155,8 +167,8 @@ class _Drawing:
             self._group_node(g)
             kinds.add("group")
         self._edges(order)
-        if legend:
-            label = self.scale.legend() if self.scale else style.kinds_legend(kinds, local_grads)
+        if options.legend:
+            label = self.scale.legend() if self.scale else style.kinds_legend(kinds, options.local_grads)
             self.dot.attr(label=f"<{label}>")
 
     def _magnitudes(self, order, groups):
@@ -174,6 +186,8 @@ class _Drawing:
         rows = []
         if v.label:
             rows.append(f'<tr><td colspan="2"><b>{style.escape(v.label)}</b></td></tr>')
+        elif v in self.names:
+            rows.append(f'<tr><td colspan="2"><i>{style.escape(self.names[v])}</i></td></tr>')
         rows += self._number_rows(v)
         fill = self.scale.fill(self.grad(v)) if self.scale else s.fill
         self.dot.node(
@@ -291,8 +305,6 @@ class _Drawing:
         for (source, target), edges in merged.items():
             values = list(dict.fromkeys(p for _, p in edges))
             attrs = {}
-            if len(values) > 1:
-                attrs["label"] = f"{len(values)} values"
             if self.scale:
                 attrs["color"], attrs["penwidth"] = self.scale.edge(max(abs(self.grad(p)) for p in values))
             self.dot.edge(source, target, id=edges[0][0], **{"class": "edge-group"}, **attrs)

@@ -3,8 +3,8 @@
 nn computes each neuron inside ``autograd.scope(name, kind="neuron")``, itself inside
 ``autograd.scope(layer_name, kind="layer")``, so every node knows its neuron and layer.
 A group is every node made in scopes with the same path (the same neuron, whatever the
-example it was computed for), plus the parameters and constants used only inside it
-(a neuron's weights and bias). Everything else (the data, the loss) is drawn as usual.
+example it was computed for), plus the parameters used only inside it (a neuron's
+weights and bias). Everything else (the data, the loss) is drawn as usual.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ def group_nodes(order: list[autograd.Value], root: autograd.Value, kind: str) ->
         if g is not None:
             group_of[v] = g
 
-    # Fold in the leaves that are only used inside one group (a neuron's weights and bias),
-    # but keep the network's inputs outside, where the data comes in.
+    # Fold in the parameters only used inside one group (a neuron's weights and bias); the
+    # data (inputs and constants made outside any scope) stays outside: the boxes' inputs.
     consumers: dict[autograd.Value, set] = {}
     for v in order:
         for p in v.parents:
@@ -65,7 +65,7 @@ def group_nodes(order: list[autograd.Value], root: autograd.Value, kind: str) ->
     for v in order:
         if v in group_of or not v.is_leaf or v is root:
             continue
-        if not isinstance(v, (autograd.Parameter, autograd.Constant)):
+        if not isinstance(v, autograd.Parameter):
             continue
         used_by = consumers.get(v, set())
         if len(used_by) == 1:

@@ -21,7 +21,8 @@ from .files import write_atomic
 from .frames import Frame, frames
 from .graph import draw_graph, pipe
 from .graph_style import number
-from .steps import backprop_steps, node_names
+from .names import node_names
+from .steps import backprop_steps
 
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)

@@ -12,7 +12,6 @@ text come from the op table, exactly as the engine's backward pass uses them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
@@ -20,10 +19,7 @@ from typing import ClassVar
 import autograd
 
 from .graph_style import number
-
-_INFIX_PRECEDENCE = {"add": 1, "sub": 1, "sum": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powc": 4}
-_OPERAND = re.compile(r"\b(a\d*|b)\b")
-NAME_LIMIT = 32
+from .names import OPERAND, formula_text
 
 
 @dataclass(frozen=True)
@@ -142,18 +138,8 @@ def _forward_step(v) -> ForwardStep:
         return f"({number(x)})" if x < 0 else number(x)
 
     return ForwardStep(
-        v, formula, f"{formula} = {_OPERAND.sub(substitute, formula)} = {number(v.data)}", v.data
+        v, formula, f"{formula} = {OPERAND.sub(substitute, formula)} = {number(v.data)}", v.data
     )
-
-
-def formula_text(op: autograd.Op, n: int) -> str:
-    """The op's formula for n inputs: 'sin(a)', 'a * b', 'a1 + a2 + a3' (a sum written out)."""
-    if op.arity is not None:
-        return op.formula
-    names = op.input_names(n)
-    if n > 4:
-        names = names[:2] + ["…", names[-1]]
-    return " + ".join(names)
 
 
 def rule(op: autograd.Op, i: int, n: int) -> str:
@@ -164,53 +150,6 @@ def rule(op: autograd.Op, i: int, n: int) -> str:
     names = op.input_names(n)
     text = op.rules[0] if op.arity is None else op.rules[i]
     return f"d {formula}/d{names[i]} = {text}"
-
-
-def node_names(root: autograd.Value) -> dict[autograd.Value, str]:
-    """A short readable name per node: its label, its number, or its expression ('w1 * x + log(x)').
-
-    Names longer than ``NAME_LIMIT`` keep their op and hide the operands: 'tanh(…)'.
-    """
-    names: dict[autograd.Value, str] = {}
-    for v in reversed(autograd.topological_order(root)):
-        if v.label:
-            names[v] = v.label
-        elif not v.parents:
-            names[v] = number(v.data)
-        else:
-            names[v] = _expression(v, names)
-    return names
-
-
-def _expression(v, names) -> str:
-    op = v.op_entry
-    n = len(v.parents)
-    formula = formula_text(op, n)
-    operands = {}
-    for k, (name, p) in enumerate(zip(op.input_names(n), v.parents)):
-        text = names[p]
-        operands[name] = f"({text})" if _needs_parentheses(op.name, k, p, text) else text
-    text = _OPERAND.sub(lambda m: operands[m.group(1)], formula)
-    if len(text) > NAME_LIMIT:
-        text = _OPERAND.sub("…", formula)
-    return text
-
-
-def _needs_parentheses(op_name: str, position: int, operand, text: str) -> bool:
-    """Whether an operand's text needs brackets inside an infix formula, as Python would."""
-    mine = _INFIX_PRECEDENCE.get(op_name)
-    if mine is None:
-        return False  # a function call: its own brackets are enough
-    if text.startswith("-"):
-        return True  # 2 * (-3), -(-a)
-    theirs = None if (operand.label or not operand.parents) else _INFIX_PRECEDENCE.get(operand.op)
-    if theirs is None:
-        return False
-    if theirs != mine:
-        return theirs < mine
-    if op_name in ("sub", "div"):
-        return position == 1  # a - (b - c)
-    return mine == 4 and position == 0  # (a ** b) ** c
 
 
 def _is_number(text: str) -> bool:

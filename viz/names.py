@@ -1,0 +1,103 @@
+"""Names for the nodes of a graph: what the pictures and the ledger call each value.
+
+A node with a label keeps it ("x", "w1", "layers.0.neurons.3.w.1"). Others are named
+by the expression that computes them, as Python would write it ("w1 * x + log(x)"),
+and inside a neuron by the lecture's letters: s for the weighted sum, h for the
+activation.
+"""
+
+from __future__ import annotations
+
+import re
+
+import autograd
+
+from .graph_style import number
+
+_INFIX_PRECEDENCE = {"add": 1, "sub": 1, "sum": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powc": 4}
+OPERAND = re.compile(r"\b(a\d*|b)\b")
+"""The operand names in the op table's formulas: a, b, a1, a2, ..."""
+NAME_LIMIT = 32
+PICTURE_LIMIT = 20  # a longer expression would make its box too wide: the box shows no name
+
+
+def formula_text(op: autograd.Op, n: int) -> str:
+    """The op's formula for n inputs: 'sin(a)', 'a * b', 'a1 + a2 + a3' (a sum written out)."""
+    if op.arity is not None:
+        return op.formula
+    names = op.input_names(n)
+    if n > 4:
+        names = names[:2] + ["…", names[-1]]
+    return " + ".join(names)
+
+
+def node_names(root: autograd.Value) -> dict[autograd.Value, str]:
+    """A short readable name per node of ``root``'s graph (see ``names``)."""
+    return names(reversed(autograd.topological_order(root)))
+
+
+def names(order) -> dict[autograd.Value, str]:
+    """Each node's label; else s or h inside a neuron; else its number (a constant) or expression.
+
+    ``order`` has each node after its operands. An expression longer than ``NAME_LIMIT``
+    keeps its op and hides the operands: 'tanh(…)'.
+    """
+    out: dict[autograd.Value, str] = {}
+    expressions: dict[autograd.Value, str] = {}  # operands are written as expressions, not as s or h
+    for v in order:
+        if v.label or not v.parents:
+            out[v] = expressions[v] = v.label or number(v.data)
+            continue
+        expressions[v] = _expression(v, expressions)
+        neuron = v.scope.find("neuron") if v.scope is not None else None
+        if neuron is not None and v.op == "sum":
+            out[v] = "s"
+        elif neuron is not None and len(v.parents) == 1 and v.parents[0].op == "sum":
+            out[v] = "h"
+        else:
+            out[v] = expressions[v]
+    return out
+
+
+def _expression(v, names) -> str:
+    op = v.op_entry
+    n = len(v.parents)
+    formula = formula_text(op, n)
+    operands = {}
+    for k, (name, p) in enumerate(zip(op.input_names(n), v.parents)):
+        text = names[p]
+        operands[name] = f"({text})" if _needs_parentheses(op.name, k, p, text) else text
+    text = OPERAND.sub(lambda m: operands[m.group(1)], formula)
+    if len(text) > NAME_LIMIT:
+        text = OPERAND.sub("…", formula)
+    return text
+
+
+def _needs_parentheses(op_name: str, position: int, operand, text: str) -> bool:
+    """Whether an operand's text needs brackets inside an infix formula, as Python would."""
+    mine = _INFIX_PRECEDENCE.get(op_name)
+    if mine is None:
+        return False  # a function call: its own brackets are enough
+    if text.startswith("-"):
+        return True  # 2 * (-3), -(-a)
+    theirs = None if (operand.label or not operand.parents) else _INFIX_PRECEDENCE.get(operand.op)
+    if theirs is None:
+        return False
+    if theirs != mine:
+        return theirs < mine
+    if op_name in ("sub", "div"):
+        return position == 1  # a - (b - c)
+    return mine == 4 and position == 0  # (a ** b) ** c
+
+
+def picture_names(order) -> dict[autograd.Value, str]:
+    """The name each unlabelled intermediate value shows in its box: s, h, or a short expression.
+
+    Leaves are left out (a constant shows its number anyway), and so is an expression
+    longer than ``PICTURE_LIMIT`` (its box would grow too wide to read the graph).
+    """
+    return {
+        v: name
+        for v, name in names(order).items()
+        if v.parents and not v.label and len(name) <= PICTURE_LIMIT and "…" not in name
+    }
