@@ -30,6 +30,8 @@ from .functions import (
 )
 from .gradcheck import GradcheckError, gradcheck, numeric_grad
 from .ops import TABLE, Op
+from .tape import Tape, trace
+from .tape_trace import TraceError
 from .value import Constant, Parameter, Value, apply, as_value
 
 __all__ = [
@@ -64,6 +66,9 @@ __all__ = [
     "elu",
     "sum",
     "logsumexp",
+    "trace",
+    "Tape",
+    "TraceError",
 ]
 
 BACKPROP_LAB = True

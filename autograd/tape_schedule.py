@@ -1,0 +1,180 @@
+"""Levels and groups: how the tape turns a recorded program into a few array operations.
+
+The level of a node is the longest path from the leaves to it (leaves are at level 0).
+Nodes at the same level never depend on each other, so all the nodes of one level that
+apply the same op (same table entry, same settings) form one group, run as ONE numpy
+operation over a block of rows. A layer of 100 neurons is one group of 100 sums: the
+number of groups grows with the depth of the graph, not with its width.
+
+Nodes live in two buffers, one row per node:
+
+- ``V``, dynamic: the nodes that depend on the inputs, one column per example:
+  ``inputs | group | group | ... | mirrors``;
+- ``S``, static: the nodes that do not (parameters, constants, a regulariser such as
+  the sum of squared weights), ONE column, the same for every example:
+  ``parameters | constants | group | ...``.
+
+A static node is computed once per pass, not once per example. A dynamic group reads a
+static operand straight from S (broadcast over the examples) when every node of the
+group has a static operand in that place (the weight in w * x); where static and dynamic
+operands mix in one place, the static ones are copied to "mirror" rows of V first, so
+one gather reads them all. A sum adds its static operands (a neuron's bias) apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ops import Op
+from .tape_trace import Program
+
+DYNAMIC, STATIC = 0, 1
+"""The two buffers: V (a column per example) and S (one column)."""
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """One group: its op, level and buffer, its block of rows, and where its operands are.
+
+    ``places``: (buffer, rows) per operand place. For an op with k operands, k places
+    with one row per node. For an n-ary op (sum), two places holding every node's
+    operands end to end: those in the group's own buffer, then (for a dynamic group) the
+    static ones; ``owners`` says, per place, which node each operand belongs to.
+    ``operands``: per node, the (buffer, row) of each of its operands, in order.
+    """
+
+    op: Op
+    level: int
+    space: int  # DYNAMIC or STATIC
+    start: int  # the group's nodes are rows start, start + 1, ... of its buffer
+    places: tuple[tuple[int, tuple[int, ...]], ...]
+    owners: tuple[tuple[int, ...], ...]
+    operands: tuple[tuple[tuple[int, int], ...], ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.operands)
+
+    @property
+    def counts(self) -> list[int]:
+        """The number of operands of each node."""
+        return [len(refs) for refs in self.operands]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where every node of a program lives, and the groups in the order they run."""
+
+    n_inputs: int
+    sizes: tuple[int, int]  # rows of V and of S
+    parameters: tuple  # the parameter Values, in rows 0, 1, ... of S
+    constants: tuple[float, ...]  # their numbers, in the rows of S after the parameters
+    groups: tuple[GroupPlan, ...]  # the static groups, then the dynamic ones, by level
+    mirrors: tuple[tuple[int, int], ...]  # (row of V, row of S): V's copy of a static node
+    outputs: tuple[int, ...]  # the rows of V holding fn's outputs
+    labels: tuple[tuple[str, ...], tuple[str, ...]]  # per buffer, per row, for messages
+
+
+def levels(program: Program) -> list[int]:
+    """Each node's level: 0 for a leaf, else 1 + the highest level among its parents."""
+    level = []
+    for node in program.nodes:
+        level.append(1 + max(level[p] for p in node.parents) if node.parents else 0)
+    return level
+
+
+def dynamic(program: Program) -> list[bool]:
+    """For each node, whether it depends on an input."""
+    flags = []
+    for node in program.nodes:
+        flags.append(node.kind == "input" or any(flags[p] for p in node.parents))
+    return flags
+
+
+def layout(program: Program) -> Layout:
+    """Give every node a row of V or S and gather the op nodes into groups."""
+    nodes = program.nodes
+    level, is_dynamic = levels(program), dynamic(program)
+    where = {}  # node -> (buffer, row)
+    size = [program.n_inputs, 0]
+    labels = ([f"x[{k}]" for k in range(program.n_inputs)], [])
+
+    def place(i: int, space: int) -> None:
+        where[i] = (space, size[space])
+        size[space] += 1
+        labels[space].append(nodes[i].label)
+
+    for kind in ("parameter", "constant"):
+        for i, node in enumerate(nodes):
+            if node.kind == kind:
+                place(i, STATIC)
+    groups: dict[tuple, list[int]] = {}
+    for i, node in enumerate(nodes):
+        if node.kind == "input":
+            where[i] = (DYNAMIC, node.leaf)  # input k is row k of V, used or not
+        elif node.kind == "op":
+            groups.setdefault((is_dynamic[i], level[i], id(node.op)), []).append(i)
+
+    plans = []
+    for key in sorted(groups, key=lambda k: k[:2]):  # sorted() is stable: first seen, first run
+        members = groups[key]
+        space = DYNAMIC if key[0] else STATIC
+        start = size[space]
+        for i in members:
+            place(i, space)
+        plans.append((members, space, start, key[1]))
+
+    mirrors: dict[int, int] = {}  # row of S -> its mirror row in V
+
+    def mirrored(refs: list[tuple[int, int]]) -> tuple[int, tuple[int, ...]]:
+        """One buffer for a place: S if every operand is static, else V (with mirrors)."""
+        if all(s == STATIC for s, _ in refs):
+            return STATIC, tuple(r for _, r in refs)
+        rows = []
+        for s, r in refs:
+            if s == STATIC and r not in mirrors:
+                mirrors[r] = size[DYNAMIC]
+                size[DYNAMIC] += 1
+                labels[DYNAMIC].append(labels[STATIC][r])
+            rows.append(mirrors[r] if s == STATIC else r)
+        return DYNAMIC, tuple(rows)
+
+    group_plans = []
+    for members, space, start, lvl in plans:
+        op = nodes[members[0]].op
+        operands = tuple(tuple(where[p] for p in nodes[i].parents) for i in members)
+        if op.arity is None:
+            places, owners = _split_by_buffer(operands, space)
+        else:
+            places, owners = tuple(mirrored(list(refs)) for refs in zip(*operands)), ()
+        group_plans.append(GroupPlan(op, lvl, space, start, places, owners, operands))
+
+    return Layout(
+        n_inputs=program.n_inputs,
+        sizes=(size[DYNAMIC], size[STATIC]),
+        parameters=tuple(n.leaf for n in nodes if n.kind == "parameter"),
+        constants=tuple(n.leaf for n in nodes if n.kind == "constant"),
+        groups=tuple(group_plans),
+        mirrors=tuple((v, s) for s, v in mirrors.items()),
+        outputs=tuple(where[i][1] for i in program.outputs),
+        labels=(tuple(labels[DYNAMIC]), tuple(labels[STATIC])),
+    )
+
+
+def _split_by_buffer(operands, space: int):
+    """The places of an n-ary group: its operands in its own buffer, then the static ones.
+
+    A dynamic node has at least one dynamic operand, so every node has at least one
+    operand in the first place (the fold starts there).
+    """
+    own, static, own_owners, static_owners = [], [], [], []
+    for node, refs in enumerate(operands):
+        for s, r in refs:
+            if s == space:
+                own.append(r)
+                own_owners.append(node)
+            else:
+                static.append(r)
+                static_owners.append(node)
+    places = ((space, tuple(own)), (STATIC, tuple(static)))
+    return places, (tuple(own_owners), tuple(static_owners))

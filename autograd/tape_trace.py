@@ -1,0 +1,173 @@
+"""Recording the graph a function builds for one example: the first step of the batch tape.
+
+``record(fn, row)`` calls ``fn`` with one placeholder input Value per entry of ``row`` and
+turns the graph it builds into a ``Program``: a list of nodes, each after its parents,
+where every leaf is one of three kinds:
+
+- an input: a placeholder, filled in from a column of X at every forward pass;
+- a parameter: any other leaf Value except a Constant (``autograd.Parameter`` weights);
+  the tape reads its current ``.data`` at every forward pass, so training updates count;
+- a constant: an ``autograd.Constant`` (the 3 in ``3 * x``), a number fixed at tracing.
+
+``check_same_graph`` compares two programs recorded at different rows: a function whose
+graph depends on the data (a Python ``if`` on ``.data``, a number taken from ``.data``)
+builds different programs, and the tape refuses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .context import is_grad_enabled
+from .errors import DomainError
+from .ops import Op
+from .value import Constant, Value
+
+
+class TraceError(ValueError):
+    """The function cannot be replayed over a batch: the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a recorded program; ``parents`` are positions in the program."""
+
+    kind: str  # "input", "parameter", "constant" or "op"
+    op: Op | None = None
+    parents: tuple[int, ...] = ()
+    leaf: object = None  # the input's column, the parameter Value or the constant's number
+    label: str = ""
+
+    def same_as(self, other: Node) -> bool:
+        """True when both nodes do the same thing (parameters must be the very same Value)."""
+        if self.kind != other.kind or self.op is not other.op or self.parents != other.parents:
+            return False
+        if self.kind == "parameter":
+            return self.leaf is other.leaf
+        return self.leaf == other.leaf
+
+    def describe(self) -> str:
+        """'mul of nodes (3, 7)', 'parameter 'w1'', 'constant 2.0', 'input x[0]'."""
+        if self.kind == "op":
+            return f"{self.op.name} of nodes {self.parents}"
+        if self.kind == "input":
+            return f"input {self.label}"
+        if self.kind == "constant":
+            return f"constant {self.leaf!r}"
+        return f"parameter {self.label!r} ({type(self.leaf).__name__} at {id(self.leaf):#x})"
+
+
+@dataclass(frozen=True)
+class Program:
+    """A recorded graph: ``nodes`` (every node after its parents) and the ``outputs``' positions.
+
+    ``single`` is True when fn returned one Value rather than a list of Values.
+    """
+
+    n_inputs: int
+    nodes: tuple[Node, ...]
+    outputs: tuple[int, ...]
+    single: bool
+
+
+def record(fn, row) -> Program:
+    """Call ``fn`` on placeholder inputs holding ``row`` and record the graph it returns."""
+    if not is_grad_enabled():
+        raise TraceError("trace records a graph: call it outside autograd.no_grad()")
+    inputs = [Value(float(x), label=f"x[{i}]") for i, x in enumerate(row)]
+    try:
+        result = fn(*inputs)
+    except DomainError as error:
+        raise DomainError(
+            f"fn failed at the example row {list(row)}: {error}. Pass examples= rows where fn is defined"
+        ) from error
+    outputs, single = _as_outputs(result)
+    order = _order(outputs)
+    position = {id(v): i for i, v in enumerate(order)}
+    column = {id(x): i for i, x in enumerate(inputs)}
+    nodes = tuple(_node(v, position, column) for v in order)
+    program = Program(len(inputs), nodes, tuple(position[id(v)] for v in outputs), single)
+    _check_outputs_use_inputs(program)
+    return program
+
+
+def check_same_graph(first: Program, other: Program, first_row, other_row) -> None:
+    """Raise TraceError if ``other`` (recorded at other_row) differs from ``first``."""
+    where = f"at the example rows {list(first_row)} and {list(other_row)}"
+    hint = (
+        "The tape replays ONE graph for every row, so fn must build the same graph for every "
+        "example: no Python `if` on .data, no numbers taken from .data (float(x), x.data), no new "
+        "leaf Values made inside fn. Run such a function on the scalar engine instead."
+    )
+    if first.single != other.single or len(first.outputs) != len(other.outputs):
+        raise TraceError(f"fn returned a different number of outputs {where}. {hint}")
+    if len(first.nodes) != len(other.nodes):
+        raise TraceError(
+            f"fn built graphs of different sizes {where} ({len(first.nodes)} and {len(other.nodes)} "
+            f"nodes): its graph depends on the data. {hint}"
+        )
+    for i, (a, b) in enumerate(zip(first.nodes, other.nodes)):
+        if not a.same_as(b):
+            raise TraceError(
+                f"fn built different graphs {where}: node {i} is {a.describe()} in one and "
+                f"{b.describe()} in the other. {hint}"
+            )
+    if first.outputs != other.outputs:
+        raise TraceError(f"fn returned different nodes as outputs {where}. {hint}")
+
+
+def _as_outputs(result) -> tuple[list[Value], bool]:
+    if isinstance(result, Value):
+        return [result], True
+    if not isinstance(result, (list, tuple)):
+        raise TypeError(f"fn must return a Value or a list of Values, got {type(result).__name__}")
+    if not result:
+        raise TypeError("fn must return a Value or a list of Values, got an empty list")
+    for i, v in enumerate(result):
+        if not isinstance(v, Value):
+            raise TypeError(f"fn must return Values, but output {i} is {type(v).__name__} {v!r}")
+    return list(result), False
+
+
+def _order(outputs: list[Value]) -> list[Value]:
+    """Every node the outputs depend on, each after its parents (leaves first).
+
+    A depth-first search that visits parents in their order, so the products of a
+    neuron's sum come out in order, one neuron after another, and a group's operands
+    often sit in consecutive rows (cheaper to read). A loop, not recursion: deep graphs work.
+    """
+    seen = set()
+    order = []
+    for out in outputs:
+        stack = [(out, False)]
+        while stack:
+            v, parents_done = stack.pop()
+            if parents_done:
+                order.append(v)
+            elif id(v) not in seen:
+                seen.add(id(v))
+                stack.append((v, True))
+                stack.extend((p, False) for p in reversed(v.parents) if id(p) not in seen)
+    return order
+
+
+def _node(v: Value, position: dict, column: dict) -> Node:
+    if not v.is_leaf:
+        return Node("op", v.op_entry, tuple(position[id(p)] for p in v.parents), label=v.label)
+    if id(v) in column:
+        return Node("input", leaf=column[id(v)], label=v.label)
+    if isinstance(v, Constant):
+        return Node("constant", leaf=v.data, label=v.label)
+    return Node("parameter", leaf=v, label=v.label)
+
+
+def _check_outputs_use_inputs(program: Program) -> None:
+    uses_input = []
+    for node in program.nodes:
+        uses_input.append(node.kind == "input" or any(uses_input[p] for p in node.parents))
+    for i, out in enumerate(program.outputs):
+        if not uses_input[out]:
+            raise TraceError(
+                f"output {i} of fn does not depend on its inputs ({program.nodes[out].describe()}): "
+                "the tape replays fn over the rows of X, so every output must use them"
+            )
