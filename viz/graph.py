@@ -128,7 +128,7 @@ class _Drawing:
         )
         collapse = options.collapse
         self.group_of = group_nodes(order, root, collapse) if collapse else {}
-        groups = list(dict.fromkeys(self.group_of.values()))
+        groups = sorted(set(self.group_of.values()), key=lambda g: g.index)
         drawn = len(groups) + sum(1 for v in order if v not in self.group_of)
         if drawn > options.max_nodes:
             raise ValueError(

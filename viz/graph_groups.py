@@ -9,6 +9,7 @@ weights and bias). Everything else (the data, the loss) is drawn as usual.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import autograd
@@ -48,7 +49,7 @@ def group_nodes(order: list[autograd.Value], root: autograd.Value, kind: str) ->
             return None
         key = found.path
         if key not in groups:
-            groups[key] = Group(len(groups), kind, found.name)
+            groups[key] = Group(-1, kind, found.name)
         return groups[key]
 
     for v in order:
@@ -73,6 +74,9 @@ def group_nodes(order: list[autograd.Value], root: autograd.Value, kind: str) ->
             if g is not None:
                 group_of[v] = g
 
+    # Number the groups as their names count (layers.0.neurons.2 before layers.0.neurons.10).
+    for index, key in enumerate(sorted(groups, key=_natural)):
+        groups[key].index = index
     for v in order:
         g = group_of.get(v)
         if g is None:
@@ -83,3 +87,8 @@ def group_nodes(order: list[autograd.Value], root: autograd.Value, kind: str) ->
         if v is root or any(c is not g for c in consumers.get(v, ())):
             g.outputs.append(v)
     return group_of
+
+
+def _natural(path: tuple[str, ...]) -> list:
+    """A sort key reading the numbers in names as numbers."""
+    return [[int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)] for name in path]
