@@ -1,6 +1,6 @@
 """The engine against Karpathy's micrograd, side by side in one run.
 
-    python benchmarks/engine.py [--nodes 100000] [--repeats 5]
+    python benchmarks/engine.py [--nodes 100000] [--repeats 5] [--rounds 2]
 
 Both engines build the same wide, shallow expression (many small terms of shared inputs,
 reduced by a pairwise tree of additions) from the ops both have: + * ** relu and plain
@@ -10,9 +10,10 @@ counted on each engine's own graph, are equal. Shallow matters: micrograd's topo
 sort is recursive and would fail on a deep graph.
 
 Each repeat is one step of a training loop: build the graph, backprop, drop it. The
-figures are medians over the repeats, with the cyclic garbage collector on, as in a
-user's program. Then bytes per node (tracemalloc) and the longest chain each engine can
-backprop at Python's default recursion limit. Nothing here asserts a time.
+figures are medians over the repeats (the engines take turns, to share any change in the
+machine's load), with the cyclic garbage collector on, as in a user's program. Then
+bytes per node (tracemalloc) and the longest chain each engine can backprop at Python's
+default recursion limit. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -100,14 +101,17 @@ class CollectorClock:
         gc.callbacks.remove(self)
 
 
-def time_training_steps(value_class, n_terms: int, repeats: int) -> dict:
-    """Median seconds to build, to backprop and to drop the graph, over ``repeats`` steps.
+def training_steps(value_class, n_terms: int, steps: int) -> dict:
+    """Seconds to build, to backprop and to drop the graph, for each of ``steps`` steps.
 
-    Starts from a collected heap, so one engine's garbage does not slow the other down.
+    Starts from a collected heap, so one engine's garbage does not slow the other down,
+    and takes one untimed step first, so every timed step finds the garbage of a previous
+    one, as in a training loop.
     """
     gc.collect()
+    mixed_expression(value_class, n_terms, seed=-1)[1].backward()
     rows = {"build": [], "  of which cyclic GC": [], "backward": [], "drop": []}
-    for r in range(repeats):
+    for r in range(steps):
         with CollectorClock() as collector:
             t0 = time.perf_counter()
             xs, out = mixed_expression(value_class, n_terms, seed=r)
@@ -123,7 +127,20 @@ def time_training_steps(value_class, n_terms: int, repeats: int) -> dict:
     rows["build + backward"] = [b + w for b, w in zip(rows["build"], rows["backward"])]
     rows["whole step"] = [b + d for b, d in zip(rows["build + backward"], rows["drop"])]
     gc.collect()
-    return {name: statistics.median(seconds) for name, seconds in rows.items()}
+    return rows
+
+
+def median_timings(n_terms: int, repeats: int, rounds: int) -> dict:
+    """Median seconds per row and engine; the engines take turns, ``rounds`` times.
+
+    Taking turns spreads any change in the machine's load over both engines.
+    """
+    steps = {name: {} for name in ENGINES}
+    for _ in range(rounds):
+        for name, (cls, _) in ENGINES.items():
+            for row, seconds in training_steps(cls, n_terms, repeats).items():
+                steps[name].setdefault(row, []).extend(seconds)
+    return {name: {row: statistics.median(s) for row, s in rows.items()} for name, rows in steps.items()}
 
 
 ROWS = ("build", "  of which cyclic GC", "backward", "build + backward", "drop", "whole step")
@@ -167,18 +184,22 @@ def longest_chain(value_class, upper: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=100_000, help="about this many nodes per graph")
-    parser.add_argument("--repeats", type=int, default=5, help="training steps to take the median of")
+    parser.add_argument("--repeats", type=int, default=5, help="timed training steps per engine and round")
+    parser.add_argument("--rounds", type=int, default=2, help="times the engines take turns")
     args = parser.parse_args()
     n_terms = max(1, args.nodes // NODES_PER_TERM)
 
-    print(f"Python {sys.version.split()[0]}, gc thresholds {gc.get_threshold()}, {args.repeats} repeats")
+    print(
+        f"Python {sys.version.split()[0]}, gc thresholds {gc.get_threshold()}, "
+        f"medians of {args.rounds} x {args.repeats} training steps per engine"
+    )
     nodes = {
         name: count_nodes(mixed_expression(cls, n_terms)[1], parents_of)
         for name, (cls, parents_of) in ENGINES.items()
     }
     print("nodes per graph: " + ", ".join(f"{name} {n:,}" for name, n in nodes.items()))
 
-    timings = {name: time_training_steps(cls, n_terms, args.repeats) for name, (cls, _) in ENGINES.items()}
+    timings = median_timings(n_terms, args.repeats, args.rounds)
     print()
     print(f"{'ns per node (median)':<24}{'micrograd':>12}{'ours':>12}{'micrograd/ours':>18}")
     for row in ROWS:
