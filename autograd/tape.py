@@ -22,15 +22,19 @@ How it works, step by step:
    rows (or at the rows you pass as ``examples``) and must build the same graph at each.
 2. **Levels and groups** (``autograd.tape_schedule``): a node's level is the longest path
    from the leaves to it; the nodes of one level with the same op (and settings) are one
-   group. Each node gets a row of a buffer with one column per example, each group a
-   block of consecutive rows.
+   group, so a layer of 100 neurons is one group of 100 sums. Each node gets a row of a
+   buffer with one column per example (V), or, when it does not depend on the inputs
+   (parameters, constants, an L2 term), of a buffer with one column (S): such nodes are
+   computed once per pass, not once per example. Each group is a block of rows.
 3. **Forward** (``tape.forward(X)``): X's columns fill the input rows, the parameters'
-   and constants' numbers their rows, then each group, level by level, gathers its
-   operands and runs the op table's own ``forward`` rule on arrays (``autograd.tape_groups``):
-   one numpy operation per group, however many nodes it holds.
+   current numbers theirs, then each group, level by level, gathers its operands and
+   applies the op table's own ``forward`` rule (and ``valid`` rule) to the arrays
+   (``autograd.tape_groups``): one numpy operation per group, however many nodes it
+   holds, so the work in Python grows with the depth of the graph, not its size.
 4. **Backward** (``tape.backward()``): the groups run in reverse, each applying the op
-   table's ``local`` rule and scattering gradient into its operands' rows. The parameter
-   rows are summed over the examples. No derivative is written a second time.
+   table's ``local`` rule to its arrays and adding gradient into its operands' rows;
+   a static operand (a weight) gets the sum over the examples. No derivative is
+   written a second time.
 
 The results are the scalar engine's: ``tape.forward`` gives, row by row, what fn gives on
 Values, and ``tape.backward()`` the sum (or mean) over rows of the scalar ``backward()``.
@@ -61,7 +65,8 @@ What cannot be traced, and what happens:
   or non-finite entries (ValueError).
 - Layers that couple the examples of a batch, such as batch norm in training mode (its
   mean and variance are over the batch, not over one example): one example's graph
-  cannot express them, so they run on the scalar engine (nn decides, see nn.fit).
+  cannot express them, so they run on the scalar engine (or need explicit support in
+  the tape; the integration with nn decides).
 """
 
 from __future__ import annotations
@@ -333,5 +338,5 @@ def _check_rows(X, n_inputs: int, name: str) -> np.ndarray:
     bad = ~np.isfinite(X)
     if bad.any():
         row, col = np.argwhere(bad)[0]
-        raise ValueError(f"{name} must be finite, got {X[row, col]!r} at row {row}, column {col}")
+        raise ValueError(f"{name} must be finite, got {float(X[row, col])!r} at row {row}, column {col}")
     return X

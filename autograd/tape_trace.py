@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .context import is_grad_enabled
 from .errors import DomainError
 from .ops import Op
@@ -79,7 +81,8 @@ def record(fn, row) -> Program:
         result = fn(*inputs)
     except DomainError as error:
         raise DomainError(
-            f"fn failed at the example row {list(row)}: {error}. Pass examples= rows where fn is defined"
+            f"fn failed at the example row {np.asarray(row).tolist()}: {error}. "
+            "Pass examples= rows where fn is defined"
         ) from error
     outputs, single = _as_outputs(result)
     order = _order(outputs)
@@ -93,7 +96,7 @@ def record(fn, row) -> Program:
 
 def check_same_graph(first: Program, other: Program, first_row, other_row) -> None:
     """Raise TraceError if ``other`` (recorded at other_row) differs from ``first``."""
-    where = f"at the example rows {list(first_row)} and {list(other_row)}"
+    where = f"at the example rows {np.asarray(first_row).tolist()} and {np.asarray(other_row).tolist()}"
     hint = (
         "The tape replays ONE graph for every row, so fn must build the same graph for every "
         "example: no Python `if` on .data, no numbers taken from .data (float(x), x.data), no new "
@@ -103,8 +106,8 @@ def check_same_graph(first: Program, other: Program, first_row, other_row) -> No
         raise TraceError(f"fn returned a different number of outputs {where}. {hint}")
     if len(first.nodes) != len(other.nodes):
         raise TraceError(
-            f"fn built graphs of different sizes {where} ({len(first.nodes)} and {len(other.nodes)} "
-            f"nodes): its graph depends on the data. {hint}"
+            f"fn built different graphs {where} ({len(first.nodes)} and {len(other.nodes)} nodes): "
+            f"its graph depends on the data. {hint}"
         )
     for i, (a, b) in enumerate(zip(first.nodes, other.nodes)):
         if not a.same_as(b):

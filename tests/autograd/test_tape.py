@@ -1,0 +1,498 @@
+"""The batch tape: one example's graph replayed over a batch, with the scalar engine's results."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+import autograd
+import autograd.tape as tape_module
+from autograd import Constant, DomainError, Parameter, TraceError, Value, trace
+from autograd.mathspaces import ARRAYS
+from autograd.tape_groups import REDUCERS
+
+# ---------------------------------------------------------------- random graphs
+
+
+def _positive(a):
+    return autograd.softplus(a) + 0.1
+
+
+BINARY = {"add", "sub", "mul", "div", "pow"}
+
+
+def _apply(name, rng, a, b):
+    """Apply op ``name`` so that it stays inside its domain for any finite a, b."""
+    if name == "powc":
+        k = rng.choice([2, 3, -1, 0.5, 1.5])
+        return (a if k in (2, 3) else _positive(a)) ** k
+    return {
+        "add": lambda: a + b,
+        "sub": lambda: a - b,
+        "mul": lambda: a * b,
+        "div": lambda: a / _positive(b),
+        "pow": lambda: _positive(a) ** autograd.tanh(b),
+        "neg": lambda: -a,
+        "abs": lambda: abs(a),
+        "exp": lambda: autograd.exp(autograd.tanh(a)),
+        "log": lambda: autograd.log(_positive(a)),
+        "sqrt": lambda: autograd.sqrt(_positive(a)),
+        "sin": lambda: autograd.sin(a),
+        "cos": lambda: autograd.cos(a),
+        "tanh": lambda: autograd.tanh(a),
+        "sigmoid": lambda: autograd.sigmoid(a),
+        "relu": lambda: autograd.relu(a),
+        "leaky_relu": lambda: autograd.leaky_relu(a, rng.choice([0.01, 0.2])),
+        "softplus": lambda: autograd.softplus(a),
+        "elu": lambda: autograd.elu(a, rng.choice([1.0, 0.5])),
+        "sum": lambda: autograd.sum([a, b, a * 0.5][: rng.randint(1, 3)]),
+    }[name]()
+
+
+def random_function(seed: int, params, n_nodes: int = 30, n_outputs: int = 2):
+    """fn(*inputs) building a random graph from every op of the table (the same graph every call)."""
+    names = sorted(autograd.TABLE)
+
+    def fn(*inputs):
+        rng = random.Random(seed)
+        pool = [(x, True) for x in inputs] + [(p, False) for p in params]
+        for _ in range(n_nodes):
+            (a, da), (b, db) = rng.choice(pool), rng.choice(pool)
+            if rng.random() < 0.15:
+                value, depends = rng.uniform(-2, 2) * a, da  # a Constant operand
+            elif rng.random() < 0.15:
+                terms = [rng.choice(pool) for _ in range(rng.randint(2, 6))]
+                value, depends = autograd.sum([t for t, _ in terms]), any(d for _, d in terms)
+            else:
+                name = rng.choice(names)
+                value, depends = _apply(name, rng, a, b), da or (db and name in BINARY)
+            if rng.random() < 0.3:
+                value = autograd.tanh(value)  # keeps values in a range where nothing overflows
+            pool.append((value, depends))
+        uses_inputs = [v for v, d in pool[len(inputs) + len(params) :] if d]
+        return uses_inputs[-n_outputs:] if n_outputs > 1 else uses_inputs[-1]
+
+    return fn
+
+
+def scalar_reference(fn, params, X, seed):
+    """Outputs and gradients from one scalar backward pass per example and output."""
+    outputs, param_grads, input_grads = [], np.zeros(len(params)), np.zeros_like(X)
+    for r, row in enumerate(X):
+        xs = [Value(float(v)) for v in row]
+        result = fn(*xs)
+        result = [result] if isinstance(result, Value) else result
+        outputs.append([v.data for v in result])
+        for k, out in enumerate(result):
+            grads = np.array(autograd.grad(out, list(params) + xs))
+            param_grads += seed[r, k] * grads[: len(params)]
+            input_grads[r] += seed[r, k] * grads[len(params) :]
+    return np.array(outputs), param_grads, input_grads
+
+
+def assert_close(actual, expected):
+    """Equal to 1e-10 relative; near-zero entries (cancellation) to 1e-12 of the largest."""
+    expected = np.asarray(expected)
+    scale = np.max(np.abs(expected)) if expected.size else 0.0
+    np.testing.assert_allclose(actual, expected, rtol=1e-10, atol=1e-12 * scale)
+
+
+def ops_in(tape):
+    return {group.op.name for group in tape.groups}
+
+
+# ---------------------------------------------------------------- same results as the scalar engine
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_graphs_give_the_scalar_engines_outputs_and_gradients(seed):
+    rng = np.random.default_rng(seed)
+    params = [Parameter(rng.uniform(-1, 1), f"p{i}") for i in range(4)]
+    fn = random_function(seed, params, n_outputs=1 + seed % 3)
+    tape = trace(fn, n_inputs=3)
+    X = rng.uniform(-2, 2, (6, 3))
+    out = tape.forward(X)
+    seed_rows = rng.uniform(-1, 1, out.shape)
+    grads = tape.backward(seed_rows, accumulate=False)
+
+    ref_out, ref_params, ref_inputs = scalar_reference(fn, params, X, seed_rows.reshape(len(X), -1))
+    assert_close(out.reshape(len(X), -1), ref_out)
+    assert_close([grads.get(p, 0.0) for p in params], ref_params)
+    assert_close(tape.input_grads, ref_inputs)
+
+
+def test_the_random_graphs_use_every_op_of_the_table():
+    used = set()
+    for seed in range(40):
+        params = [Parameter(0.5), Parameter(-0.3)]
+        used |= ops_in(trace(random_function(seed, params), n_inputs=3))
+    assert used == set(autograd.TABLE)
+
+
+def test_the_sums_reducer_is_the_tables_sum():
+    rng = np.random.default_rng(0)
+    terms = [rng.normal(size=(3, 4)) for _ in range(5)]
+    folded = REDUCERS["sum"].reduce(np.stack(terms), axis=0)
+    np.testing.assert_array_equal(folded, autograd.TABLE["sum"].forward(ARRAYS, *terms))
+
+
+# ---------------------------------------------------------------- hand-built neurons and layers
+
+
+def neuron(x, w, b):
+    return autograd.tanh(autograd.sum([wi * xi for wi, xi in zip(w, x)] + [b]))
+
+
+def test_a_neurons_gradients_are_the_hand_derived_ones():
+    w = [Parameter(0.3, "w0"), Parameter(-0.7, "w1")]
+    b = Parameter(0.1, "b")
+    X = np.array([[1.0, 2.0], [-0.5, 0.25], [0.0, -1.5]])
+    tape = trace(lambda x0, x1: neuron([x0, x1], w, b), n_inputs=2)
+
+    out = tape.forward(X)
+    grads = tape.backward(accumulate=False)
+
+    s = X @ [0.3, -0.7] + 0.1
+    np.testing.assert_allclose(out, np.tanh(s), rtol=1e-14)
+    dtanh = 1 - np.tanh(s) ** 2  # d tanh(s)/ds; s = w . x + b
+    np.testing.assert_allclose([grads[w[0]], grads[w[1]]], dtanh @ X, rtol=1e-12)
+    np.testing.assert_allclose(grads[b], dtanh.sum(), rtol=1e-12)
+    np.testing.assert_allclose(tape.input_grads, np.outer(dtanh, [0.3, -0.7]), rtol=1e-12)
+
+
+def test_a_layers_gradients_match_finite_differences():
+    rng = np.random.default_rng(3)
+    W = [[Parameter(rng.uniform(-1, 1)) for _ in range(3)] for _ in range(4)]
+    B = [Parameter(rng.uniform(-1, 1)) for _ in range(4)]
+    v = [Parameter(rng.uniform(-1, 1)) for _ in range(4)]
+
+    def net(*x):
+        hidden = [autograd.relu(autograd.sum([wi * xi for wi, xi in zip(w, x)] + [b])) for w, b in zip(W, B)]
+        return autograd.sigmoid(autograd.sum([vi * hi for vi, hi in zip(v, hidden)]))
+
+    X = rng.normal(size=(8, 3))
+    tape = trace(net, n_inputs=3)
+    tape.forward(X)
+    grads = tape.backward(accumulate=False)
+
+    eps = 1e-6
+    with autograd.no_grad():
+        for p in [W[0][0], W[2][1], B[3], v[1]]:
+            p.data += eps
+            up = tape.forward(X).sum()
+            p.data -= 2 * eps
+            down = tape.forward(X).sum()
+            p.data += eps
+            assert grads[p] == pytest.approx((up - down) / (2 * eps), rel=1e-6, abs=1e-9)
+
+
+def test_input_gradients_are_per_row():
+    w = Parameter(1.5, "w")
+    tape = trace(lambda x: w * x * x, n_inputs=1)  # d/dx = 2 w x
+    X = np.array([[1.0], [-2.0], [0.5]])
+    tape.forward(X)
+    tape.backward()
+    np.testing.assert_allclose(tape.input_grads, 2 * 1.5 * X)
+
+
+def test_a_layer_of_100_neurons_is_one_group_of_sums_and_groups_grow_with_depth():
+    def layers(width, depth):
+        weights = [[Parameter(0.1 * (i % 7 - 3)) for _ in range(2)] for i in range(width)]
+
+        def fn(x0, x1):
+            h = [x0, x1]
+            for _ in range(depth):  # neuron j reads inputs j and j + 1 of the layer below
+                n = len(h)
+                h = [
+                    autograd.relu(autograd.sum([w[0] * h[j % n], w[1] * h[(j + 1) % n]]))
+                    for j, w in enumerate(weights)
+                ]
+            return autograd.sum(h)
+
+        return trace(fn, n_inputs=2)
+
+    narrow, wide, deep = layers(10, 2), layers(100, 2), layers(100, 4)
+    assert narrow.n_groups == wide.n_groups
+    assert deep.n_groups > wide.n_groups
+    assert deep.n_levels == 2 * wide.n_levels - 1
+    sums = [g for g in wide.groups if g.op.name == "sum" and g.plan.size == 100]
+    assert len(sums) == 2  # one group per layer, 100 neurons each
+    assert "sum x 100" in wide.describe()
+
+
+# ---------------------------------------------------------------- outputs, seeds and reductions
+
+
+def test_a_list_of_outputs_gives_one_column_each_and_seeds_weight_them():
+    w = Parameter(2.0, "w")
+    tape = trace(lambda x: [w * x, x * x, w * w * x], n_inputs=1)
+    assert tape.n_outputs == 3
+    X = np.array([[1.0], [3.0]])
+    out = tape.forward(X)
+    np.testing.assert_allclose(out, [[2.0, 1.0, 4.0], [6.0, 9.0, 12.0]])
+    grads = tape.backward(seed=np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.5]]), accumulate=False)
+    assert grads[w] == pytest.approx(1.0 + 0.5 * 2 * 2.0 * 3.0)  # d(w x)/dw at x = 1, 0.5 d(w² x)/dw at 3
+    np.testing.assert_allclose(tape.input_grads, [[2.0], [2 * 3.0 + 0.5 * 4.0]])
+
+
+def test_one_output_in_a_list_keeps_its_column():
+    tape = trace(lambda x: [2 * x], n_inputs=1)
+    assert tape.forward(np.ones((4, 1))).shape == (4, 1)
+    assert trace(lambda x: 2 * x, n_inputs=1).forward(np.ones((4, 1))).shape == (4,)
+
+
+def test_an_output_listed_twice_gets_both_seeds():
+    w = Parameter(3.0)
+    tape = trace(lambda x: (lambda y: [y, y])(w * x), n_inputs=1)
+    tape.forward(np.array([[2.0]]))
+    assert tape.backward(accumulate=False)[w] == pytest.approx(4.0)
+
+
+def test_mean_divides_every_gradient_by_the_batch_size():
+    w = Parameter(0.5)
+    tape = trace(lambda x: autograd.sin(w * x), n_inputs=1)
+    X = np.linspace(-1, 1, 5)[:, None]
+    tape.forward(X)
+    summed = tape.backward(reduce="sum", accumulate=False)[w]
+    summed_inputs = tape.input_grads
+    assert tape.backward(reduce="mean", accumulate=False)[w] == pytest.approx(summed / 5, rel=1e-14)
+    np.testing.assert_allclose(tape.input_grads, summed_inputs / 5, rtol=1e-14)
+
+
+def test_a_traced_loss_with_mean_gives_the_gradient_of_the_mean_loss_plus_the_regulariser():
+    w, b = Parameter(0.8, "w"), Parameter(-0.2, "b")
+
+    def loss(x, y):
+        return autograd.relu(1 - y * (w * x + b)) + 0.01 * (w * w + b * b)
+
+    X = np.array([[0.5, 1.0], [-1.0, -1.0], [2.0, -1.0]])
+    tape = trace(loss, n_inputs=2)
+    tape.forward(X)
+    tape.backward(reduce="mean")
+
+    total = autograd.sum([loss(Value(x), Value(y)) for x, y in X]) * (1 / 3)
+    by_tape = (w.grad, b.grad)
+    w.grad = b.grad = 0.0
+    total.backward()
+    assert by_tape == pytest.approx((w.grad, b.grad), rel=1e-12)
+
+
+def test_backward_adds_into_grad_like_the_scalar_engine_or_only_returns():
+    w = Parameter(2.0)
+    w.grad = 1.0
+    tape = trace(lambda x: w * x, n_inputs=1)
+    tape.forward(np.array([[3.0], [4.0]]))
+    assert tape.backward(accumulate=False) == {w: 7.0}
+    assert w.grad == 1.0
+    tape.backward()
+    assert w.grad == 8.0
+
+
+def test_any_leaf_value_but_a_constant_is_a_parameter():
+    v, c = Value(2.0, "v"), Constant(5.0)
+    tape = trace(lambda x: v * x + c * x, n_inputs=1)
+    assert tape.parameters == [v]
+    tape.forward(np.array([[1.0]]))
+    assert tape.backward(accumulate=False) == {v: 1.0}
+
+
+def test_new_parameter_values_are_seen_without_retracing():
+    w = Parameter(1.0)
+    tape = trace(lambda x: w * x + autograd.exp(w), n_inputs=1)
+    X = np.array([[2.0]])
+    assert tape.forward(X)[0] == pytest.approx(2.0 + math.e)
+    w.data = 3.0
+    assert tape.forward(X)[0] == pytest.approx(6.0 + math.exp(3.0))
+    assert tape.backward(accumulate=False)[w] == pytest.approx(2.0 + math.exp(3.0))
+
+
+def test_an_input_returned_as_is_passes_its_column_and_gradient_through():
+    tape = trace(lambda x0, x1: [x1, x0 * x1], n_inputs=2)
+    X = np.array([[2.0, 5.0]])
+    np.testing.assert_allclose(tape.forward(X), [[5.0, 10.0]])
+    tape.backward()
+    np.testing.assert_allclose(tape.input_grads, [[5.0, 1.0 + 2.0]])
+
+
+def test_no_grad_forward_runs_in_chunks_with_the_same_outputs(monkeypatch):
+    w = Parameter(0.7)
+    tape = trace(lambda x0, x1: autograd.tanh(w * x0 - x1), n_inputs=2)
+    X = np.random.default_rng(1).normal(size=(1000, 2))
+    whole = tape.forward(X)
+    monkeypatch.setattr(tape_module, "CHUNK_CELLS", 64)  # a few rows per chunk
+    with autograd.no_grad():
+        chunked = tape.forward(X)
+    np.testing.assert_array_equal(chunked, whole)
+    with pytest.raises(RuntimeError, match="forward pass first"):
+        tape.backward()
+
+
+# ---------------------------------------------------------------- what cannot be traced
+
+
+def test_a_python_if_on_data_is_refused():
+    def fn(x):
+        return x * 2 if x.data > 0 else autograd.exp(x)
+
+    with pytest.raises(
+        TraceError, match=r"different graphs at the example rows \[1.0\] and \[-1.0\].*Python `if` on .data"
+    ):
+        trace(fn, n_inputs=1, examples=[[1.0], [-1.0]])
+
+
+def test_a_branch_the_example_rows_miss_goes_unseen_until_rows_of_the_data_are_given():
+    def fn(x):
+        return x * 2 if x.data < 5 else autograd.exp(x)
+
+    assert trace(fn, n_inputs=1).n_groups == 1  # the default rows are all below 5
+    with pytest.raises(TraceError, match="different graphs"):
+        trace(fn, n_inputs=1, examples=[[0.0], [6.0]])
+
+
+def test_a_number_taken_from_data_is_refused():
+    with pytest.raises(TraceError, match=r"constant .* in one and constant"):
+        trace(lambda x: x * x.data, n_inputs=1)
+
+
+def test_logsumexp_is_refused_because_it_shifts_by_the_largest_data():
+    with pytest.raises(TraceError, match="different graphs"):
+        trace(lambda x0, x1: autograd.logsumexp([x0, x1]), n_inputs=2)
+
+
+def test_a_leaf_made_inside_fn_is_refused():
+    with pytest.raises(TraceError, match="new leaf Values"):
+        trace(lambda x: x * Value(2.0), n_inputs=1)
+
+
+def test_fn_must_return_values():
+    with pytest.raises(TypeError, match="a Value or a list of Values, got float"):
+        trace(lambda x: 1.0, n_inputs=1)
+    with pytest.raises(TypeError, match="output 1 is int"):
+        trace(lambda x: [x, 3], n_inputs=1)
+    with pytest.raises(TypeError, match="empty list"):
+        trace(lambda x: [], n_inputs=1)
+
+
+def test_an_output_that_ignores_the_inputs_is_refused():
+    w = Parameter(1.0)
+    with pytest.raises(TraceError, match="output 1 of fn does not depend on its inputs"):
+        trace(lambda x: [x * w, w * 2], n_inputs=1)
+
+
+def test_tracing_inside_no_grad_is_refused():
+    with autograd.no_grad(), pytest.raises(TraceError, match="outside autograd.no_grad"):
+        trace(lambda x: x * 2, n_inputs=1)
+
+
+def test_bad_n_inputs_and_examples_are_refused():
+    with pytest.raises(ValueError, match="n_inputs must be a positive int, got 0"):
+        trace(lambda: Value(1.0), n_inputs=0)
+    with pytest.raises(ValueError, match=r"examples must have shape \(rows, 2\).*\(3,\)"):
+        trace(lambda a, b: a + b, n_inputs=2, examples=[1.0, 2.0, 3.0])
+
+
+def test_a_domain_error_at_the_example_row_says_to_pass_other_examples():
+    with pytest.raises(DomainError, match="log.*Pass examples= rows where fn is defined"):
+        trace(lambda x: autograd.log(x), n_inputs=1, examples=[[-1.0]])
+
+
+def test_X_must_match_the_inputs_and_be_finite():
+    tape = trace(lambda a, b: a * b, n_inputs=2)
+    with pytest.raises(ValueError, match=r"X must have shape \(rows, 2\) with rows >= 1, got shape \(4, 3\)"):
+        tape.forward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"got shape \(4,\)"):
+        tape.forward(np.ones(4))
+    with pytest.raises(ValueError, match="X must be finite, got nan at row 1, column 0"):
+        tape.forward([[1.0, 2.0], [np.nan, 1.0]])
+    with pytest.raises(TypeError, match="array of numbers"):
+        tape.forward([["a", "b"]])
+
+
+def test_seed_and_reduce_are_checked():
+    tape = trace(lambda a: a * 2, n_inputs=1)
+    with pytest.raises(RuntimeError, match="forward pass first"):
+        tape.backward()
+    tape.forward(np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"seed must have the outputs' shape \(3,\), got \(3, 1\)"):
+        tape.backward(seed=np.ones((3, 1)))
+    with pytest.raises(ValueError, match="seed must be finite"):
+        tape.backward(seed=[1.0, np.inf, 1.0])
+    with pytest.raises(ValueError, match='reduce must be "sum" or "mean", got \'max\''):
+        tape.backward(reduce="max")
+
+
+# ---------------------------------------------------------------- domain errors, as the scalar engine
+
+
+def test_a_domain_error_names_the_op_the_row_and_the_operand():
+    tape = trace(lambda x: autograd.log(x), n_inputs=1, examples=[[1.0]])
+    with pytest.raises(
+        DomainError, match=r"log: log\(a\) needs a > 0; got a = -2.0 \('x\[0\]'\) at row 2 of X"
+    ):
+        tape.forward([[1.0], [3.0], [-2.0], [-4.0]])
+    with pytest.raises(DomainError, match=r"log\(a\) needs a > 0; got a = -2.0"):
+        autograd.log(Value(-2.0))  # the scalar engine says the same
+
+
+def test_a_domain_error_in_a_later_chunk_names_the_row_of_X(monkeypatch):
+    tape = trace(lambda x: autograd.sqrt(x), n_inputs=1, examples=[[1.0]])
+    monkeypatch.setattr(tape_module, "CHUNK_CELLS", 8)
+    X = np.ones((50, 1))
+    X[37] = -1.0
+    with autograd.no_grad(), pytest.raises(DomainError, match="sqrt.*at row 37 of X"):
+        tape.forward(X)
+
+
+def test_a_parameter_outside_the_domain_after_training_is_named():
+    w = Parameter(1.0, "w")
+    tape = trace(lambda x: x * autograd.log(w), n_inputs=1)
+    w.data = -1.0
+    with pytest.raises(DomainError, match=r"log: log\(a\) needs a > 0; got a = -1.0 \('w'\)$"):
+        tape.forward([[1.0]])
+
+
+def test_pow_with_a_negative_base_is_refused_even_where_numpy_has_an_answer():
+    tape = trace(lambda x, y: x**y, n_inputs=2, examples=[[2.0, 2.0]])
+    with pytest.raises(
+        DomainError,
+        match=r"pow: .* needs a base a > 0; got a = -2.0 \('x\[0\]'\), b = 2.0 \('x\[1\]'\) at row 0 of X",
+    ):
+        tape.forward([[-2.0, 2.0]])
+
+
+def test_an_overflow_names_the_op_and_the_row():
+    tape = trace(lambda x: x * 1e307 * x, n_inputs=1, examples=[[1.0]])
+    with pytest.raises(
+        DomainError,
+        match=r"mul: a \* b overflows a float; got a = 1e\+308, b = 10.0 \('x\[0\]'\) at row 1 of X",
+    ):
+        tape.forward([[1.0], [10.0]])
+    with pytest.raises(DomainError, match="overflows a float"):
+        Value(10.0) * 1e307 * Value(10.0)
+
+
+def test_an_infinite_derivative_is_an_error_where_its_gradient_flows_as_in_the_scalar_engine():
+    tape = trace(lambda x: autograd.sqrt(x), n_inputs=1, examples=[[1.0]])
+    tape.forward([[4.0], [0.0]])
+    with pytest.raises(
+        DomainError, match=r"sqrt: the derivative of sqrt\(a\) is infinite here; got a = 0.0.*at row 1"
+    ):
+        tape.backward()
+    with pytest.raises(DomainError, match="derivative of sqrt"):
+        autograd.sqrt(Value(0.0)).backward()
+
+
+def test_an_infinite_derivative_with_no_gradient_flowing_is_harmless_as_in_the_scalar_engine():
+    def fn(x):
+        return autograd.sqrt(x) * autograd.relu(x - 1)  # relu(-1) passes no gradient to the sqrt
+
+    tape = trace(fn, n_inputs=1, examples=[[2.0]])
+    tape.forward([[0.0], [4.0]])
+    tape.backward()
+    x = Value(0.0)
+    fn(x).backward()
+    np.testing.assert_allclose(tape.input_grads[0], [x.grad])
+    np.testing.assert_allclose(tape.input_grads[1], [0.25 * 3 + 2.0])  # d sqrt(x)(x - 1)/dx at 4
