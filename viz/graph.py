@@ -354,10 +354,10 @@ def render(root: autograd.Value, path: str | os.PathLike, **options) -> Path:
     return write_atomic(path, pipe(graph, fmt, path.with_suffix(".dot")))
 
 
-def pipe(graph: graphviz.Digraph, fmt: str, dot_path: str | os.PathLike) -> bytes:
+def pipe(graph: graphviz.Digraph, fmt: str, dot_path: str | os.PathLike | None = None) -> bytes:
     """Lay out and draw ``graph`` with Graphviz; without ``dot``, save its source and say how to install it.
 
-    ``dot_path`` is where the DOT source goes when ``dot`` is missing.
+    ``dot_path`` is where the DOT source goes when ``dot`` is missing (None: nowhere).
     """
     if fmt == "png":
         graph = graph.copy()
@@ -365,10 +365,13 @@ def pipe(graph: graphviz.Digraph, fmt: str, dot_path: str | os.PathLike) -> byte
     try:
         return graph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:
-        write_atomic(dot_path, graph.source)
+        saved = ""
+        if dot_path is not None:
+            write_atomic(dot_path, graph.source)
+            saved = f" The graph's DOT source is in {dot_path}."
         raise GraphvizNotFound(
             f"Graphviz's `dot` program was not found on PATH (the Python package `graphviz` only calls it). "
-            f"Install it with: {install_command()}. The graph's DOT source is in {dot_path}."
+            f"Install it with: {install_command()}.{saved}"
         ) from None
 
 

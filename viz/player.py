@@ -29,21 +29,30 @@ ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 _VALUE_ID = re.compile(r"v\d+")
 _FRAME_NAME = re.compile(r"\d{3,}\.svg")
-INTERVAL_MS = 1500  # Play's pace: time to read a ledger aloud
+SECONDS_PER_STEP = 1.5  # Play's pace: time to read a ledger aloud
 
 
 def save_steps_html(
-    root: autograd.Value, path: str | os.PathLike, *, forward: bool = False, **options
+    root: autograd.Value,
+    path: str | os.PathLike,
+    *,
+    forward: bool = False,
+    seconds_per_step: float = SECONDS_PER_STEP,
+    **options,
 ) -> Path:
     """Write ONE self-contained HTML file that plays backprop on ``root``'s graph step by step.
 
     The page has the graph (inline SVG), Prev / Next / Play buttons (and the arrow keys,
     space, Home, End) and a ledger beside the graph with the chain rule of the current
     step and its numbers. No network: styles and script are inline. ``forward=True``
-    plays the forward pass first. ``options`` go to ``draw_graph`` (e.g. local_grads=True).
+    plays the forward pass first; ``seconds_per_step`` sets Play's pace. ``options`` go to
+    ``draw_graph`` (e.g. local_grads=True).
     """
     path = Path(path)
-    return write_atomic(path, steps_html(root, forward=forward, dot_path=path.with_suffix(".dot"), **options))
+    page = steps_html(
+        root, forward=forward, seconds_per_step=seconds_per_step, dot_path=path.with_suffix(".dot"), **options
+    )
+    return write_atomic(path, page)
 
 
 def save_steps_svg(
@@ -75,8 +84,16 @@ class StepPlayer:
     mix up their element ids. ``save(path)`` writes the same page to a file.
     """
 
-    def __init__(self, root: autograd.Value, *, forward: bool = False, height: int = 640, **options):
-        self.html = steps_html(root, forward=forward, **options)
+    def __init__(
+        self,
+        root: autograd.Value,
+        *,
+        forward: bool = False,
+        height: int = 640,
+        seconds_per_step: float = SECONDS_PER_STEP,
+        **options,
+    ):
+        self.html = steps_html(root, forward=forward, seconds_per_step=seconds_per_step, **options)
         self.height = height
 
     def _repr_html_(self) -> str:
@@ -89,9 +106,18 @@ class StepPlayer:
         return write_atomic(path, self.html)
 
 
-def steps_html(root: autograd.Value, *, forward: bool = False, dot_path=None, **options) -> str:
+def steps_html(
+    root: autograd.Value,
+    *,
+    forward: bool = False,
+    seconds_per_step: float = SECONDS_PER_STEP,
+    dot_path=None,
+    **options,
+) -> str:
     """The player page as a string (see ``save_steps_html``)."""
-    base = _graph_svg(root, options, dot_path or Path("steps.dot"))
+    if not (isinstance(seconds_per_step, (int, float)) and 0 < seconds_per_step < 3600):
+        raise ValueError(f"seconds_per_step must be a number of seconds > 0, got {seconds_per_step!r}")
+    base = _graph_svg(root, options, dot_path)
     svg = copy.deepcopy(base)
     for attribute in ("width", "height"):  # the page scales the picture to its column
         svg.attrib.pop(attribute, None)
@@ -107,7 +133,7 @@ def steps_html(root: autograd.Value, *, forward: bool = False, dot_path=None, **
         f"{root.label or 'y'} = {name}",
         ET.tostring(svg, encoding="unicode"),
         steps,
-        INTERVAL_MS,
+        round(seconds_per_step * 1000),
     )
 
 

@@ -54,8 +54,8 @@ body.wide .block + .block { border-top: none; border-left: 1px solid #e2e2e8; pa
   margin: 0; }
 .input { font-weight: 600; }
 .rule, .chain, .grad, .value, .upstream { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace;
-  font-size: 19px; }
-.rule, .chain, .grad { padding-left: 1em; }
+  font-size: 18px; }
+.rule, .chain, .grad { padding-left: 0.6em; }
 .grad { color: NEIGHBOUR_COLOUR; font-weight: 700; }
 .note { color: #555; margin-top: 8px; }
 .keys { color: #666; font-size: 16px; padding: 0 20px 12px; }
