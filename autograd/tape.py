@@ -251,7 +251,8 @@ class Tape:
             except GroupFailure as failure:
                 self._raise_overflow(groups, buffers, failure.group, first_row)
                 raise self._domain_error(failure, buffers, first_row) from None
-        self._raise_overflow(groups, buffers, None, first_row)
+        if groups and not np.isfinite(buffers[groups[0].space]).all():
+            self._raise_overflow(groups, buffers, None, first_row)
         return kept
 
     def _run_backward(self, seed: np.ndarray, careful: bool):

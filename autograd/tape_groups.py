@@ -12,8 +12,9 @@ an op with k operands:
   by several nodes, such as an input feeding every neuron, gets the sum of their
   products; a static operand gets the sum over the examples).
 
-An n-ary sum (a neuron's weighted sum) is a fold of ``+``: the sums of a group, whatever
-their numbers of operands, are one ``np.add.reduceat`` over their operands laid end to end.
+An n-ary sum (a neuron's weighted sum) is a fold of ``+``: the sums of a group with c
+operands each are one ``np.add.reduce`` over a (sums, c, batch) block of their operands
+(a group whose sums differ in size makes one block per size).
 """
 
 from __future__ import annotations

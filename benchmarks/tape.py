@@ -255,7 +255,9 @@ def main() -> None:
     try:
         torch_step, version, threads = torch_runner(X, y)
         torch_step()
-        rows[f"PyTorch {version} ({threads} threads)"] = median_time(torch_step, args.repeats)
+        rows[f"PyTorch {version} ({threads} thread{'s' * (threads > 1)})"] = median_time(
+            torch_step, args.repeats
+        )
     except ImportError:
         print("PyTorch is absent (optional reference): .venv/bin/pip install torch==2.13.0")
 

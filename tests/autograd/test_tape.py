@@ -189,6 +189,39 @@ def test_a_layers_gradients_match_finite_differences():
             assert grads[p] == pytest.approx((up - down) / (2 * eps), rel=1e-6, abs=1e-9)
 
 
+def test_an_mlp_with_softmax_cross_entropy_matches_the_scalar_engine():
+    rng = random.Random(5)
+    sizes = [2, 5, 4, 3]
+    layers = [
+        [
+            ([Parameter(rng.uniform(-1, 1)) for _ in range(n_in)], Parameter(rng.uniform(-0.5, 0.5)))
+            for _ in range(n_out)
+        ]
+        for n_in, n_out in zip(sizes, sizes[1:])
+    ]
+    params = [p for layer in layers for w, b in layer for p in [*w, b]]
+
+    def loss(x0, x1, *one_hot):  # the target class as a one-hot row: no indexing by data
+        h = [x0, x1]
+        for k, layer in enumerate(layers):
+            h = [autograd.sum([wi * hi for wi, hi in zip(w, h)] + [b]) for w, b in layer]
+            if k < len(layers) - 1:
+                h = [autograd.tanh(v) for v in h]
+        log_total = autograd.log(autograd.sum([autograd.exp(v) for v in h]))
+        return autograd.sum([t * (log_total - v) for t, v in zip(one_hot, h)])
+
+    data = np.random.default_rng(5)
+    X = np.column_stack([data.normal(size=(12, 2)), np.eye(3)[data.integers(0, 3, 12)]])
+    tape = trace(loss, n_inputs=5, examples=X[:3])
+    out = tape.forward(X)
+    grads = tape.backward(reduce="mean", accumulate=False)
+
+    ref_out, ref_params, ref_inputs = scalar_reference(loss, params, X, np.full((12, 1), 1 / 12))
+    assert_close(out, ref_out[:, 0])
+    assert_close([grads[p] for p in params], ref_params)
+    assert_close(tape.input_grads, ref_inputs)
+
+
 def test_input_gradients_are_per_row():
     w = Parameter(1.5, "w")
     tape = trace(lambda x: w * x * x, n_inputs=1)  # d/dx = 2 w x
