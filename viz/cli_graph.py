@@ -74,6 +74,15 @@ def add_parser(subparsers):
         help="colour nodes by kind (input, constant, ...) or by |gradient| on a log scale",
     )
     parser.set_defaults(run=run)
+    parser.error = _one_line_error
+
+
+def _one_line_error(message: str):
+    """argparse's errors for this command as one line (it would print the usage first), exit 2."""
+    if "unrecognized arguments" in message or "required: expression" in message:
+        message += ' (an expression that starts with - needs a space in front: " -x*2")'
+    print(f"backprop-lab graph: error: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 def run(args) -> int:

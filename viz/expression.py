@@ -120,9 +120,11 @@ def parse(text: str) -> Expression:
     if not isinstance(text, str):
         raise ExpressionError(f"the expression must be text, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"the expression is {len(text):,} characters long; the limit is {MAX_LENGTH:,}")
+        raise ExpressionError(
+            f"the expression is {len(text):,} characters long; the limit is {MAX_LENGTH:,}", MAX_LENGTH + 1
+        )
     if not text.strip():
-        raise ExpressionError("the expression is empty")
+        raise ExpressionError("the expression is empty", 1)
     for i, ch in enumerate(text):
         if not (" " <= ch <= "~"):
             raise ExpressionError(
