@@ -100,7 +100,8 @@ def check_same_graph(first: Program, other: Program, first_row, other_row) -> No
     hint = (
         "The tape replays ONE graph for every row, so fn must build the same graph for every "
         "example: no Python `if` on .data, no numbers taken from .data (float(x), x.data), no new "
-        "leaf Values made inside fn. Run such a function on the scalar engine instead."
+        "leaf Values made inside fn (write plain numbers, 2 * x, for constants). Run such a function "
+        "on the scalar engine instead."
     )
     if first.single != other.single or len(first.outputs) != len(other.outputs):
         raise TraceError(f"fn returned a different number of outputs {where}. {hint}")

@@ -256,6 +256,23 @@ def test_a_layer_of_100_neurons_is_one_group_of_sums_and_groups_grow_with_depth(
     assert "sum x 100" in wide.describe()
 
 
+def test_a_deep_chain_is_traced_and_run_without_recursion():
+    def chain(x):
+        for _ in range(3000):
+            x = autograd.sin(x)
+        return x
+
+    tape = trace(chain, n_inputs=1)
+    assert tape.n_levels == 3000
+    out = tape.forward([[1.0]])
+    tape.backward()
+    x = Value(1.0)
+    y = chain(x)
+    y.backward()
+    assert out[0] == pytest.approx(y.data, rel=1e-12)
+    assert tape.input_grads[0, 0] == pytest.approx(x.grad, rel=1e-10)
+
+
 # ---------------------------------------------------------------- outputs, seeds and reductions
 
 
