@@ -14,7 +14,7 @@ import autograd
 
 from .graph import node_order
 from .graph_style import number
-from .names import node_names
+from .names import node_names, output_name
 from .steps import backprop_steps
 
 
@@ -44,7 +44,7 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
     order = node_order(root)
     index = {v: i for i, v in enumerate(order)}
     names = node_names(root)
-    out_name = root.label or "y"
+    out_name = output_name(root, names)
     steps = backprop_steps(root, forward=forward)
     forward_steps = [s for s in steps if s.kind == "forward"]
     backward_count = len(steps) - len(forward_steps)

@@ -101,3 +101,22 @@ def picture_names(order) -> dict[autograd.Value, str]:
         for v, name in names(order).items()
         if v.parents and not v.label and len(name) <= PICTURE_LIMIT and "…" not in name
     }
+
+
+def output_name(root: autograd.Value, names: dict | None = None) -> str:
+    """What to call the output in d(output)/d(node): its label or s/h, else 'y'."""
+    name = (names or node_names(root))[root]
+    return name if name.isidentifier() or root.label else "y"
+
+
+def equation(root: autograd.Value) -> str:
+    """The output as an equation for a heading: 'y = sin(w1 * x + log(x)) + cos(x)', 'h = tanh(s)'."""
+    names = node_names(root)
+    name = output_name(root, names)
+    if not root.parents:
+        return f"{name} = {number(root.data)}"
+    op = root.op_entry
+    operands = dict(zip(op.input_names(len(root.parents)), (names[p] for p in root.parents)))
+    formula = OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula_text(op, len(root.parents)))
+    right = names[root] if names[root] != name else formula
+    return f"{name} = {right}"

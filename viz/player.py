@@ -21,7 +21,7 @@ from .files import write_atomic
 from .frames import Frame, frames
 from .graph import draw_graph, pipe
 from .graph_style import number
-from .names import node_names
+from .names import equation
 from .steps import backprop_steps
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -127,10 +127,9 @@ def steps_html(
         # The page replays changes: each step sends only the gradients that moved.
         steps.append(_page_step(frame, {i: t for i, t in grads.items() if shown.get(i) != t}))
         shown = grads
-    name = node_names(root)[root]
     return player_page.page(
         "Backprop step by step",
-        f"{root.label or 'y'} = {name}",
+        equation(root),
         ET.tostring(svg, encoding="unicode"),
         steps,
         round(seconds_per_step * 1000),
