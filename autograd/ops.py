@@ -68,11 +68,16 @@ class Op:
         return ["a", "b"][:n]
 
     def rule_text(self, i: int, n: int | None = None) -> str:
-        """The chain-rule text of input i, e.g. 'd sin(a)/da = cos(a)'."""
-        names = self.input_names(n if n is not None else (self.arity or 1))
-        rule = self.rules[0] if self.arity is None else self.rules[i]
-        formula = self.formula if self.arity is not None else " + ".join(names)
-        return f"d {formula}/d{names[i]} = {rule}"
+        """The chain-rule text of input i, e.g. 'd sin(a)/da = cos(a)'.
+
+        n-ary ops (sum, logsumexp) write their rule for a general input ai; n is the
+        number of inputs, and ai becomes the name of input i.
+        """
+        names = self.input_names(n if n is not None else (self.arity or i + 1))
+        if self.arity is not None:
+            return f"d {self.formula}/d{names[i]} = {self.rules[i]}"
+        rule = self.rules[0].replace("ai", names[i]).replace("a)i", f"a){i + 1}")
+        return f"d ({self.formula})/d{names[i]} = {rule}"
 
 
 _BOUND: dict = {}
@@ -100,6 +105,14 @@ def _elu_local(m, out, a, alpha):
     # For a <= 0, out = alpha (e^a - 1), so d out/da = alpha e^a = out + alpha.
     s = m.step(a)
     return (s + (1.0 - s) * (out + alpha),)
+
+
+def _logsumexp_forward(m, *a):
+    # Shifting by the largest input keeps every exp <= 1: no overflow for any finite input.
+    top = a[0]
+    for ai in a[1:]:
+        top = m.maximum(top, ai)
+    return top + m.log(sum(m.exp(ai - top) for ai in a))
 
 
 # fmt: off
@@ -232,11 +245,17 @@ SUM = Op(
     lambda m, out, *a: (1.0,) * len(a),
     "a1 + ... + an", ("1",), arity=None,
 )
+LOGSUMEXP = Op(
+    "logsumexp", "logΣexp",
+    _logsumexp_forward,
+    lambda m, out, *a: tuple(m.exp(ai - out) for ai in a),
+    "log(exp(a1) + ... + exp(an))", ("exp(ai - out) = softmax(a)i",), arity=None,
+)
 
 TABLE = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, POW, POWC, NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH,
-               SIGMOID, RELU, LEAKY_RELU, SOFTPLUS, ELU, SUM)
+               SIGMOID, RELU, LEAKY_RELU, SOFTPLUS, ELU, SUM, LOGSUMEXP)
 }
 """Every op by name."""
 # fmt: on
