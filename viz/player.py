@@ -206,14 +206,27 @@ def frame_svg(base: ET.Element, frame: Frame) -> str:
 
 
 def _append_ledger(svg: ET.Element, frame: Frame) -> None:
-    """Write the ledger as lines of text under the picture, growing the canvas to fit."""
+    """Write the ledger under the picture, its blocks (the node, then each input) side by side.
+
+    As many blocks share a row as fit in the picture's width (at least two); the canvas grows to fit.
+    """
     x0, y0, width, height = (float(n) for n in svg.get("viewBox").split())
-    lines = [("title", frame.title)] + [(line.role, line.text) for line in frame.ledger]
-    line_height, size = 22.0, 16
-    needed = max(len(text) for _, text in lines) * size * 0.55 + 24
-    width = max(width, needed)
+    blocks: list[list] = [[]]
+    for line in frame.ledger:
+        if line.role == "input":
+            blocks.append([])
+        blocks[-1].append(line)
+    blocks = [b for b in blocks if b]
+    line_height, size, char = 22.0, 16, 16 * 0.56  # an average character of Helvetica at 16pt
+    widths = [max(len(line.text) for line in b) * char + 28 for b in blocks]
+    width = max(width, len(frame.title) * char * 1.15 + 24, sum(widths[:2]) + 12)
+    rows: list[list[int]] = [[]]  # block numbers, packed into rows as wide as the picture
+    for k, w in enumerate(widths):
+        if rows[-1] and 12 + sum(widths[j] for j in rows[-1]) + w > width:
+            rows.append([])
+        rows[-1].append(k)
     top = y0 + height + 10
-    height += 10 + line_height * len(lines) + 12
+    height += 10 + line_height * (1 + sum(max(len(blocks[k]) for k in row) + 0.5 for row in rows)) + 12
     svg.set("viewBox", f"{x0:g} {y0:g} {width:g} {height:g}")
     svg.set("width", f"{width:g}pt")
     svg.set("height", f"{height:g}pt")
@@ -221,23 +234,33 @@ def _append_ledger(svg: ET.Element, frame: Frame) -> None:
     ET.SubElement(
         group,
         f"{{{SVG_NS}}}rect",
-        {
-            "x": f"{x0:g}",
-            "y": f"{top - 4:g}",
-            "width": f"{width:g}",
-            "height": f"{y0 + height - top + 4:g}",
-            "fill": "white",
-        },
+        {"x": f"{x0:g}", "y": f"{top - 4:g}", "width": f"{width:g}", "height": f"{y0 + height - top + 4:g}"}
+        | {"fill": "white"},
     )
-    colours = {"title": player_page.HIGHLIGHT, "grad": player_page.NEIGHBOUR, "formula": "#555555"}
-    for n, (role, text) in enumerate(lines):
-        attributes = {
-            "x": f"{x0 + 12:g}",
-            "y": f"{top + line_height * (n + 1):g}",
-            "font-size": str(size + (2 if role == "title" else 0)),
-            "fill": colours.get(role, "#111111"),
-            "class": role,
-        }
-        if role in ("title", "input", "grad"):
-            attributes["font-weight"] = "bold"
-        ET.SubElement(group, f"{{{SVG_NS}}}text", attributes).text = text
+    _text(group, x0 + 12, top + line_height, "title", frame.title, size + 2)
+    y = top + line_height
+    for row in rows:
+        x = x0 + 12
+        for k in row:
+            for n, line in enumerate(blocks[k], start=1):
+                _text(group, x, y + line_height * n, line.role, line.text, size)
+            x += widths[k]
+        y += line_height * (max(len(blocks[k]) for k in row) + 0.5)
+
+
+def _text(group, x: float, y: float, role: str, text: str, size: int) -> None:
+    colours = {
+        "title": player_page.HIGHLIGHT,
+        "grad": player_page.NEIGHBOUR,
+        "upstream": player_page.HIGHLIGHT,
+    }
+    attributes = {
+        "x": f"{x:g}",
+        "y": f"{y:g}",
+        "font-size": str(size),
+        "fill": colours.get(role, "#555555" if role == "formula" else "#111111"),
+        "class": role,
+    }
+    if role in ("title", "input", "grad", "node"):
+        attributes["font-weight"] = "bold"
+    ET.SubElement(group, f"{{{SVG_NS}}}text", attributes).text = text
