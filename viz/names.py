@@ -46,7 +46,7 @@ def names(order) -> dict[autograd.Value, str]:
     expressions: dict[autograd.Value, str] = {}  # operands are written as expressions, not as s or h
     for v in order:
         if v.label or not v.parents:
-            out[v] = expressions[v] = v.label or number(v.data)
+            out[v] = expressions[v] = v.label or f"{v.data:.4g}"  # a constant as written: 4, 0.5
             continue
         expressions[v] = _expression(v, expressions)
         neuron = v.scope.find("neuron") if v.scope is not None else None
