@@ -1,6 +1,6 @@
 """The engine against Karpathy's micrograd, side by side in one run.
 
-    python benchmarks/engine.py [--nodes 100000] [--repeats 5] [--rounds 2]
+    python benchmarks/engine.py [--nodes 100000] [--repeats 5] [--rounds 2] [--profile]
 
 Both engines build the same wide, shallow expression (many small terms of shared inputs,
 reduced by a pairwise tree of additions) from the ops both have: + * ** relu and plain
@@ -11,7 +11,9 @@ sort is recursive and would fail on a deep graph.
 
 Each repeat is one step of a training loop: build the graph, backprop, drop it. The
 figures are medians over the repeats (the engines take turns, to share any change in the
-machine's load), with the cyclic garbage collector on, as in a user's program. Then
+machine's load), with the cyclic garbage collector on, as in a user's program. Times are
+CPU time of this process (``time.process_time``), so other work on a shared machine
+disturbs them less than wall-clock time; both engines are single-threaded. Then
 bytes per node (tracemalloc) and the longest chain each engine can backprop at Python's
 default recursion limit. Nothing here asserts a time.
 """
@@ -19,7 +21,9 @@ default recursion limit. Nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
+import pstats
 import random
 import statistics
 import sys
@@ -38,6 +42,7 @@ except ImportError:
     sys.exit(1)
 
 N_INPUTS = 64
+clock = time.process_time  # CPU seconds of this process: other programs on the machine barely move it
 NODES_PER_TERM = 8  # 7 in the term, 1 in the reduction tree
 OURS_CHAIN = 1_000_000
 
@@ -89,9 +94,9 @@ class CollectorClock:
 
     def __call__(self, phase, info):
         if phase == "start":
-            self._started = time.perf_counter()
+            self._started = clock()
         else:
-            self.seconds += time.perf_counter() - self._started
+            self.seconds += clock() - self._started
 
     def __enter__(self):
         gc.callbacks.append(self)
@@ -113,13 +118,13 @@ def training_steps(value_class, n_terms: int, steps: int) -> dict:
     rows = {"build": [], "  of which cyclic GC": [], "backward": [], "drop": []}
     for r in range(steps):
         with CollectorClock() as collector:
-            t0 = time.perf_counter()
+            t0 = clock()
             xs, out = mixed_expression(value_class, n_terms, seed=r)
-            t1 = time.perf_counter()
+            t1 = clock()
         out.backward()
-        t2 = time.perf_counter()
+        t2 = clock()
         del xs, out
-        t3 = time.perf_counter()
+        t3 = clock()
         rows["build"].append(t1 - t0)
         rows["  of which cyclic GC"].append(collector.seconds)
         rows["backward"].append(t2 - t1)
@@ -181,11 +186,21 @@ def longest_chain(value_class, upper: int) -> int:
     return good
 
 
+def profile_ours(n_terms: int, top: int = 15) -> None:
+    """cProfile of one build + backward of ours: the functions that take the most time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    mixed_expression(autograd.Value, n_terms)[1].backward()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=100_000, help="about this many nodes per graph")
     parser.add_argument("--repeats", type=int, default=5, help="timed training steps per engine and round")
     parser.add_argument("--rounds", type=int, default=2, help="times the engines take turns")
+    parser.add_argument("--profile", action="store_true", help="end with a cProfile of ours")
     args = parser.parse_args()
     n_terms = max(1, args.nodes // NODES_PER_TERM)
 
@@ -225,6 +240,8 @@ def main() -> int:
     print("drop: micrograd's nodes are reference cycles, so dropping frees nothing; the collector")
     print("frees them later, inside a build. Ours are freed at once, by reference counting.")
     print("Target (issue 2): ours at least 10x micrograd on build + backward together.")
+    if args.profile:
+        profile_ours(n_terms)
     return 0
 
 
