@@ -21,6 +21,8 @@ import numpy as np
 import autograd
 from autograd import Constant, Parameter, Value
 
+from .init import INITS
+
 FORMAT = "backprop-lab model"
 """The ``format`` field of a saved model (JSON)."""
 
@@ -164,8 +166,8 @@ class Module:
     def from_config(cls, config: dict):
         """A module built from ``config()``'s output, with weights still to be loaded."""
         config = dict(config)
-        if "init" in config:
-            config["init"] = "zeros"  # the weights come from the saved state anyway
+        if "init" in config and config["init"] not in INITS:
+            config["init"] = "zeros"  # a custom init function is not saved; the weights are
         return cls(**config)
 
     def state_dict(self) -> dict[str, float]:
