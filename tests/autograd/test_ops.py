@@ -88,7 +88,18 @@ BINARY = [
     ),
 ]
 
-SUM_SIZES = [1, 2, 5]
+
+def softmax(values):
+    total = sum(math.exp(v) for v in values)
+    return [math.exp(v) / total for v in values]
+
+
+# n-ary ops: name, build from a list of Values, forward by hand, gradient list by hand.
+NARY = [
+    ("sum", ag.sum, sum, lambda values: [1.0] * len(values)),
+    ("logsumexp", ag.logsumexp, lambda values: math.log(sum(math.exp(v) for v in values)), softmax),
+]
+NARY_POINTS = [[0.7], [0.5, -1.0], [-1.0, -0.5, 0.0, 0.5, 1.0]]
 
 
 def _unary_cases():
@@ -110,7 +121,7 @@ BINARY_CASES = list(_binary_cases())
 
 
 def test_every_op_in_the_table_has_hand_derived_cases_here():
-    covered = {case[0] for case in UNARY} | {case[0] for case in BINARY} | {"sum"}
+    covered = {case[0] for case in UNARY} | {case[0] for case in BINARY} | {case[0] for case in NARY}
     assert covered == set(TABLE)
 
 
@@ -146,16 +157,17 @@ def test_binary_op_passes_gradcheck(name, build, f, df, a, b):
     assert ag.gradcheck(build, [a, b])
 
 
-@pytest.mark.parametrize("n", SUM_SIZES)
-def test_sum_is_one_node_whose_gradient_is_one_for_every_operand(n):
-    xs = [Value(0.5 * i - 1.0, label=f"x{i}") for i in range(n)]
-    s = ag.sum(xs)
-    assert s.op == "sum"
-    assert s.parents == tuple(xs)
-    assert s.data == pytest.approx(sum(0.5 * i - 1.0 for i in range(n)))
-    s.backward()
-    assert [x.grad for x in xs] == [1.0] * n
-    assert ag.gradcheck(lambda *v: ag.sum(v), [x.data for x in xs])
+@pytest.mark.parametrize("name, build, f, df", NARY, ids=[case[0] for case in NARY])
+@pytest.mark.parametrize("values", NARY_POINTS, ids=len)
+def test_n_ary_op_is_one_node_with_the_hand_derived_value_and_gradients(name, build, f, df, values):
+    xs = [Value(v, label=f"x{i}") for i, v in enumerate(values)]
+    y = build(xs)
+    assert y.op == name
+    assert y.parents == tuple(xs)
+    assert y.data == pytest.approx(f(values), rel=1e-14)
+    y.backward()
+    assert [x.grad for x in xs] == pytest.approx(df(values), rel=1e-12)
+    assert ag.gradcheck(lambda *v: build(v), values)
 
 
 def test_sum_of_a_repeated_operand_counts_each_edge():
@@ -169,7 +181,11 @@ def test_sum_of_a_repeated_operand_counts_each_edge():
 def test_rule_text_reads_the_rule_from_the_table():
     assert TABLE["sin"].rule_text(0) == "d sin(a)/da = cos(a)"
     assert TABLE["div"].rule_text(1) == "d a / b/db = -a/b² = -out/b"
-    assert TABLE["sum"].rule_text(2, 3) == "d a1 + a2 + a3/da3 = 1"
+    assert TABLE["sum"].rule_text(2, 3) == "d (a1 + ... + an)/da3 = 1"
+    assert (
+        TABLE["logsumexp"].rule_text(1, 3)
+        == "d (log(exp(a1) + ... + exp(an)))/da2 = exp(a2 - out) = softmax(a)2"
+    )
 
 
 # Edge points: where a derivative is a choice, or where a naive formula overflows.
@@ -256,17 +272,6 @@ def test_logsumexp_of_two_very_negative_numbers_does_not_underflow_to_log_zero()
     y.backward()
     assert y.data == pytest.approx(-1000.0 + math.log(2.0), rel=1e-15)
     assert (a.grad, b.grad) == pytest.approx((0.5, 0.5), rel=1e-12)
-
-
-def test_logsumexp_gradient_is_the_softmax():
-    values = [0.3, -1.2, 2.0]
-    xs = [Value(v) for v in values]
-    y = ag.logsumexp(xs)
-    y.backward()
-    total = sum(math.exp(v) for v in values)
-    assert y.data == pytest.approx(math.log(total), rel=1e-14)
-    assert [x.grad for x in xs] == pytest.approx([math.exp(v) / total for v in values], rel=1e-12)
-    assert ag.gradcheck(lambda *v: ag.logsumexp(v), values)
 
 
 # Operators with plain numbers on either side, and functions of plain numbers.
