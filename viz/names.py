@@ -18,17 +18,32 @@ _INFIX_PRECEDENCE = {"add": 1, "sub": 1, "sum": 1, "mul": 2, "div": 2, "neg": 3,
 OPERAND = re.compile(r"\b(a\d*|b)\b")
 """The operand names in the op table's formulas: a, b, a1, a2, ..."""
 NAME_LIMIT = 32
+SPELLED_OUT = 4  # an n-ary op (a neuron's sum) with more inputs is written a1 + a2 + … + a9
 PICTURE_LIMIT = 20  # a longer expression would make its box too wide: the box shows no name
 
 
 def formula_text(op: autograd.Op, n: int) -> str:
-    """The op's formula for n inputs: 'sin(a)', 'a * b', 'a1 + a2 + a3' (a sum written out)."""
+    """The op's formula written out for n inputs: 'sin(a)', 'a * b', 'a1 + a2 + a3'.
+
+    The table writes an n-ary op with an ellipsis, 'log(exp(a1) + ... + exp(an))'; up to
+    ``SPELLED_OUT`` inputs each term is written, 'log(exp(a1) + exp(a2) + exp(a3))'.
+    """
     if op.arity is not None:
         return op.formula
-    names = op.input_names(n)
-    if n > 4:
-        names = names[:2] + ["…", names[-1]]
-    return " + ".join(names)
+    left, ellipsis, right = op.formula.partition(" + ... + ")
+    if not ellipsis:
+        return op.formula
+    # The repeated term is the longest end of `left` holding a1 that, with an for a1, starts `right`.
+    for start in range(len(left)):
+        term = left[start:]
+        if "a1" in term and right.startswith(term.replace("a1", "an")):
+            break
+    else:
+        return op.formula
+    prefix, suffix = left[:start], right[len(term) :]
+    numbers = [str(i) for i in range(1, n + 1)] if n <= SPELLED_OUT else ["1", "2", None, str(n)]
+    terms = ["…" if k is None else term.replace("a1", f"a{k}") for k in numbers]
+    return prefix + " + ".join(terms) + suffix
 
 
 def node_names(root: autograd.Value) -> dict[autograd.Value, str]:

@@ -135,7 +135,9 @@ def _forward_step(v) -> ForwardStep:
 
     def substitute(match):
         x = values[match.group(1)].data
-        return f"({number(x)})" if x < 0 else number(x)
+        text = match.string
+        alone = text[match.start() - 1 : match.start()] == "(" and text[match.end() : match.end() + 1] == ")"
+        return f"({number(x)})" if x < 0 and not alone else number(x)  # 2 * (-3), but exp(-3)
 
     return ForwardStep(
         v, formula, f"{formula} = {OPERAND.sub(substitute, formula)} = {number(v.data)}", v.data
@@ -143,13 +145,14 @@ def _forward_step(v) -> ForwardStep:
 
 
 def rule(op: autograd.Op, i: int, n: int) -> str:
-    """The op table's rule for input i as a derivative: 'd sin(a)/da = cos(a)', 'd (a * b)/da = b'."""
-    formula = formula_text(op, n)
-    if " " in formula:
-        formula = f"({formula})"
-    names = op.input_names(n)
-    text = op.rules[0] if op.arity is None else op.rules[i]
-    return f"d {formula}/d{names[i]} = {text}"
+    """The op table's rule for input i: 'd sin(a)/da = cos(a)', 'd (a1 + ... + an)/da2 = 1'.
+
+    A binary formula gets brackets, 'd (a * b)/da = b', so the derivative reads as one.
+    """
+    text = op.rule_text(i, n)
+    if op.arity is not None and " " in op.formula:
+        text = text.replace(f"d {op.formula}/", f"d ({op.formula})/", 1)
+    return text
 
 
 def _is_number(text: str) -> bool:

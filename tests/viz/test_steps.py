@@ -146,15 +146,29 @@ def test_a_neurons_steps_use_the_n_ary_sum_and_match_backward():
     assert act.node is h and act.inputs[0].equation.startswith("d tanh(a)/da = 1 - tanh(a)² = 1 - out²")
     assert act.inputs[0].local == pytest.approx(1 - math.tanh(total.node.data) ** 2, rel=1e-12)
     assert total.node.op == "sum" and len(total.inputs) == 4  # bias and three products: one node
-    assert [i.rule for i in total.inputs][:2] == [
-        "d (a1 + a2 + a3 + a4)/da1 = 1",
-        "d (a1 + a2 + a3 + a4)/da2 = 1",
-    ]
+    assert [i.rule for i in total.inputs] == [autograd.TABLE["sum"].rule_text(k, 4) for k in range(4)]
+    assert total.inputs[1].rule == "d (a1 + ... + an)/da2 = 1"
     h.backward()
     final = steps[-1].grads
     for p in neuron.parameters():
         assert final[p] == p.grad
     assert [final[x] for x in xs] == [x.grad for x in xs]
+
+
+def test_an_n_ary_op_is_written_out_and_its_rule_read_from_the_table():
+    xs = [Value(v, label=f"x{i + 1}") for i, v in enumerate([0.5, -1.0, 2.0])]
+    y = autograd.logsumexp(xs)
+    forward, seed, step = viz.backprop_steps(y, forward=True)
+    assert forward.text.startswith(
+        "log(exp(a1) + exp(a2) + exp(a3)) = log(exp(0.5000) + exp(-1.0000) + exp(2.0000))"
+    )
+    softmax = [math.exp(x.data) / sum(math.exp(z.data) for z in xs) for x in xs]
+    assert [i.local for i in step.inputs] == pytest.approx(softmax, rel=1e-12)
+    assert step.inputs[2].rule == autograd.TABLE["logsumexp"].rule_text(2, 3)
+    assert step.inputs[2].equation.endswith(f"= {softmax[2]:.4f}")
+    y.backward()
+    assert [step.grads[x] for x in xs] == [x.grad for x in xs]
+    assert node_names(y)[y] == "log(exp(x1) + exp(x2) + exp(x3))"
 
 
 def test_names_read_like_the_expression(lecture):
