@@ -1,27 +1,38 @@
 """One full-batch training step of micrograd's demo, side by side: this project vs micrograd.
 
-The step: MLP(2, [16, 16, 1]) (ReLU hidden layers, linear output) on 100 moons (noise
-0.1), hinge loss + 1e-4 * sum(p^2) over all parameters, backward, one SGD update; the
-same for every row. Each row is (name, setup, step): ``setup(X, y)`` builds the model and
-returns the state ``step(state)`` needs. Rows are timed one after the other in this
-process; the figure is the median seconds per step over ``--repeats`` steps (after one
-warm-up step), and the ratio is micrograd's time (Python float inputs) over the row's.
-
     python benchmarks/train_step.py [--repeats 7]
 
-Nothing is asserted: the numbers depend on the machine and on what else runs on it.
+The step: MLP(2, [16, 16, 1]) (ReLU hidden layers, linear output) on 100 moons (noise
+0.1), hinge loss + 1e-4 * sum(p^2) over all parameters, backward, one SGD update: the
+body of micrograd's demo.ipynb training loop, and the same for every row. Each row is
+(name, setup, step): ``setup(X, y)`` builds the model and returns the state that
+``step(state)`` needs, so adding an engine is adding a row.
+
+After one warm-up step per row, the rows take turns, one step each per repeat (so a
+change in the machine's load hits them all alike), with the cyclic garbage collector on
+as in a user's training loop (no gc.collect() between steps). Times are CPU seconds of
+this process (``time.process_time``): other programs on a shared machine barely move
+them; every row is single-threaded. The figure is the median per row; the ratio is
+micrograd's median over the row's.
+Nothing is asserted: the numbers depend on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import platform
 import random
 import statistics
 import sys
 import time
+from pathlib import Path
 
-import nn
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import nn  # noqa: E402
+
+clock = time.process_time
 
 ALPHA = 1e-4  # the L2 penalty of micrograd's demo
 LR = 0.01  # a fixed, small rate, so that repeated steps stay in the same regime
@@ -84,16 +95,26 @@ ROWS = [
 """(name, setup(X, y) -> state, step(state)): add a row here to compare another engine."""
 
 
-def time_row(setup, step, X, y, repeats):
-    """Median seconds of one step, after one warm-up step."""
-    state = setup(X, y)
-    step(state)
-    times = []
+def time_rows(rows, X, y, repeats):
+    """{name: median CPU seconds of one step}; rows whose setup cannot import are skipped."""
+    states = {}
+    for name, setup, step in rows:
+        try:
+            states[name] = (setup(X, y), step)
+        except ImportError as error:
+            print(f"skipped {name}: {error}")
+            continue
+        step(states[name][0])  # warm-up
+    times = {name: [] for name in states}
+    gc.collect()
     for _ in range(repeats):
-        start = time.perf_counter()
-        step(state)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, (state, step) in states.items():
+            # No gc.collect() between steps: a training loop does not call it, and
+            # micrograd's time is mostly the collector finding each step's garbage cycles.
+            start = clock()
+            step(state)
+            times[name].append(clock() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main(argv=None):
@@ -101,20 +122,14 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=7, help="timed steps per row (default 7)")
     args = parser.parse_args(argv)
     X, y = nn.data.moons(100, noise=0.1, seed=1337)
-    print(f"One training step of MLP(2, [16, 16, 1]) on 100 moons, hinge + L2, SGD; median of {args.repeats}")
-    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}\n")
-    results = {}
-    width = max(len(name) for name, _, _ in ROWS)
+    print(f"One training step of MLP(2, [16, 16, 1]) on 100 moons, hinge + L2, SGD: median of {args.repeats}")
+    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; CPU seconds\n")
+    results = time_rows(ROWS, X, y, args.repeats)
+    width = max(len(name) for name in results)
     print(f"{'':<{width}}  {'s / step':>10}  {'vs micrograd':>13}")
-    for name, setup, step in ROWS:
-        try:
-            seconds = time_row(setup, step, X, y, args.repeats)
-        except ImportError as error:
-            print(f"{name:<{width}}  {'skipped':>10}  ({error})")
-            continue
-        results[name] = seconds
+    for name, seconds in results.items():
         ratio = results[REFERENCE] / seconds if REFERENCE in results else float("nan")
-        print(f"{name:<{width}}  {seconds:>10.4f}  {ratio:>12.1f}x", flush=True)
+        print(f"{name:<{width}}  {seconds:>10.4f}  {ratio:>12.1f}x")
     return 0
 
 
