@@ -214,7 +214,7 @@ def features(X, names):
     class 0 in [pi, pi + 1]), and one straight line separates them.
     With noise, points near the centre (small r, where the angle swings widely) wrap
     around 2 pi and land in the other class's band: a linear model on (r, spiral) then
-    misses a few (about 95% accuracy at noise 0.1). ``names`` is a list of names or one
+    misses a few (about 95-96% accuracy at noise 0.1). ``names`` is a list of names or one
     string "r,spiral".
     """
     if isinstance(names, str):

@@ -149,7 +149,8 @@ def fit(
     score), or above 0.5 for a sigmoid output or the "mse" loss; the largest output
     for several outputs. Ctrl-C stops the training after the current step and returns
     the history so far (``history.interrupted``): every parameter is either before or
-    after that step, never half-way. A second Ctrl-C interrupts at once.
+    after that step, never half-way. A second Ctrl-C abandons the step in progress at
+    once; so does a KeyboardInterrupt raised by the loss function or a callback.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")

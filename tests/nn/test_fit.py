@@ -229,6 +229,28 @@ def test_ctrl_c_stops_after_the_current_step_whatever_the_step_was_doing():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_a_second_ctrl_c_abandons_the_step_in_progress():
+    twice, raised = small_model(), small_model()
+
+    def press_twice():
+        press_ctrl_c()
+        press_ctrl_c()
+
+    history = nn.fit(twice, X, Y, loss=interrupting_loss(3, press_twice), epochs=10, progress=False)
+    nn.fit(raised, X, Y, loss=interrupting_loss(3, raise_keyboard_interrupt), epochs=10, progress=False)
+    assert history.interrupted and len(history) == 2
+    assert twice.state_dict() == raised.state_dict()
+
+
+def test_a_keyboard_interrupt_from_a_callback_ends_training_with_the_history_so_far():
+    def callback(model, history):
+        if len(history) == 2:
+            raise KeyboardInterrupt
+
+    history = nn.fit(small_model(), X, Y, epochs=10, callbacks=[callback], progress=False)
+    assert history.interrupted and len(history) == 2
+
+
 def test_history_rows_and_csv(tmp_path):
     X_val, y_val = nn.data.gauss(10, seed=1)
     history = nn.fit(small_model(), X, Y, epochs=3, validation=(X_val, y_val), progress=False)
