@@ -27,6 +27,12 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__}")
+    return _depth_first(root, zero_interior=False)
+
+
+def _depth_first(root, zero_interior):
+    """topological_order; with zero_interior, it also sets interior grads to 0 on the way
+    (backward needs that, and doing it here saves a pass over a large graph)."""
     visited = set()
     order = []
     stack = [(root, False)]
@@ -38,7 +44,10 @@ def topological_order(root: Value) -> list[Value]:
         elif v not in visited:
             visit(v)
             push((v, True))
-            for p in v.parents:
+            parents = v.parents
+            if parents and zero_interior:
+                v.grad = 0.0
+            for p in parents:
                 if p not in visited:
                     push((p, False))
     order.reverse()
@@ -53,10 +62,9 @@ def backward(root: Value, create_graph: bool = False) -> None:
     op table's rules applied to Values, so they can be differentiated again.
     """
     with _gc_paused(not create_graph):
-        order = topological_order(root)
-        for v in order:
-            if v.parents:
-                v.grad = 0.0
+        if not isinstance(root, Value):
+            raise TypeError(f"backward needs a Value, got {type(root).__name__}")
+        order = _depth_first(root, zero_interior=True)
         if create_graph:
             _chain_rule_values(order)
         else:

@@ -35,23 +35,23 @@ class Op:
     formula: str  # the output in terms of the inputs a, b, ...
     rules: tuple  # the text of each local derivative, in terms of a, b, out
     arity: int | None = 1  # None: any number of inputs (sum)
-    valid: object = None
+    valid: object = None  # a family's valid takes the settings and returns the predicate
     domain: str = ""
     params: dict = field(default_factory=dict)
     family: tuple = ()  # names of the settings a family entry still needs
 
     def bind(self, **params) -> Op:
         """The op with its settings filled in (cached: one Op per setting)."""
-        key = tuple(sorted(params.items()))
-        cache = _BOUND.setdefault(self.name, {})
-        if key not in cache:
+        key = (self.name, *params.items())
+        bound = _BOUND.get(key)
+        if bound is None:
             if set(params) != set(self.family):
                 raise TypeError(f"{self.name} needs the settings {self.family}, got {sorted(params)}")
-            cache[key] = replace(
+            bound = _BOUND[key] = replace(
                 self,
                 forward=partial(self.forward, **params),
                 local=partial(self.local, **params),
-                valid=partial(self.valid, **params) if self.valid else None,
+                valid=self.valid(**params) if self.valid else None,
                 formula=self.formula.format(**params),
                 rules=tuple(r.format(**params) for r in self.rules),
                 symbol=self.symbol.format(**params),
@@ -59,7 +59,7 @@ class Op:
                 params=dict(params),
                 family=(),
             )
-        return cache[key]
+        return bound
 
     def input_names(self, n: int) -> list[str]:
         """The names the formula and rules use for n inputs: a, b (or a1 ... an for sum)."""
@@ -83,9 +83,15 @@ class Op:
 _BOUND: dict = {}
 
 
-def _powc_valid(a, k):
-    # 0 to a negative power is 1/0; a negative base to a non-integer power is complex.
-    return ((a != 0) | (k >= 0)) & ((a >= 0) | (float(k) == int(k)))
+def _powc_valid(k):
+    """Where a ** k is defined, decided once per exponent k (None: everywhere)."""
+    if k >= 0 and k == int(k):
+        return None
+    if k == int(k):
+        return lambda a: a != 0  # 0 to a negative power is 1/0
+    if k > 0:
+        return lambda a: a >= 0  # a negative base to a non-integer power is complex
+    return lambda a: a > 0
 
 
 def _leaky_forward(m, a, slope):
@@ -212,8 +218,10 @@ TANH = Op(
 SIGMOID = Op(
     "sigmoid", "σ",
     lambda m, a: m.sigmoid(a),
-    lambda m, out, a: (out * (1.0 - out),),
-    "sigmoid(a)", ("σ(a)(1 - σ(a)) = out (1 - out)",),
+    # σ(a)σ(-a) equals out (1 - out) but keeps its digits where σ saturates: at a = 30,
+    # 1 - out would cancel to 3 significant digits (the vanishing gradient's true size).
+    lambda m, out, a: (out * m.sigmoid(-a),),
+    "sigmoid(a)", ("σ(a)σ(-a) = out (1 - out)",),
 )
 RELU = Op(
     "relu", "ReLU",

@@ -10,7 +10,6 @@ its output is no longer referenced (no reference cycles for the garbage collecto
 
 from __future__ import annotations
 
-import math
 from numbers import Real
 
 from . import ops
@@ -137,7 +136,7 @@ class Value:
     def __pow__(self, other):
         if isinstance(other, Value):
             return _binary(ops.POW, self, other)
-        if isinstance(other, Real) and not isinstance(other, bool):
+        if type(other) is int or (isinstance(other, Real) and type(other) is not bool):
             as_float(other, "the exponent")
             return _unary(ops.POWC.bind(k=other), self)
         return NotImplemented
@@ -204,7 +203,10 @@ class Value:
         Interior nodes show the gradient of this pass. Leaves (inputs, parameters)
         accumulate: a second ``backward()`` adds to their ``grad``, as in PyTorch,
         until ``zero_grad()`` sets it back to 0. With ``create_graph=True`` the
-        gradients are Values, themselves graphs, so they can be differentiated again.
+        gradients are Values, themselves graphs, so they can be differentiated again;
+        a leaf's grad then refers to a graph that uses the leaf (a reference cycle, as in
+        PyTorch): call ``zero_grad()`` when done, or use ``autograd.grad``, which
+        returns the gradient graphs without storing them.
         """
         from .backprop import backward
 
@@ -232,13 +234,17 @@ class Constant(Value):
 
 def as_float(x, what: str = "Value") -> float:
     """x as a finite float, or a clear TypeError / ValueError saying what was expected."""
-    if isinstance(x, float):
+    kind = type(x)
+    if kind is float:
         f = x
-    elif isinstance(x, Real) and not isinstance(x, bool):
-        f = float(x)
+    elif kind is int or (isinstance(x, Real) and kind is not bool):
+        try:
+            f = float(x)
+        except OverflowError:
+            raise ValueError(f"{what} needs a finite number, got an integer too large for a float") from None
     else:
-        raise TypeError(f"{what} needs a real number, got {type(x).__name__} {x!r}")
-    if not math.isfinite(f):
+        raise TypeError(f"{what} needs a real number, got {kind.__name__} {x!r}")
+    if f - f != 0.0:  # inf or nan
         raise ValueError(f"{what} needs a finite number, got {f!r}")
     return f
 
@@ -250,13 +256,10 @@ def as_value(x) -> Value:
 
 def _constant(x):
     """x as a Constant leaf, or None when x is not a real number."""
-    if isinstance(x, float):
-        if x - x != 0.0:
-            raise ValueError(f"Constant needs a finite number, got {x!r}")
-    elif isinstance(x, Real) and not isinstance(x, bool):
-        x = as_float(x, "Constant")
-    else:
+    kind = type(x)
+    if kind is not float and kind is not int and (kind is bool or not isinstance(x, Real)):
         return None
+    x = as_float(x, "Constant")
     c = _new(Constant)
     c.data = x
     c.grad = 0.0
