@@ -44,12 +44,21 @@ def _depth_first(root, zero_interior):
         elif v not in visited:
             visit(v)
             push((v, True))
-            parents = v.parents
-            if parents and zero_interior:
+            a = v._a  # the operands' slots (see Value.parents)
+            if a is None:
+                continue
+            if zero_interior:
                 v.grad = 0.0
-            for p in parents:
-                if p not in visited:
-                    push((p, False))
+            if type(a) is tuple:
+                for p in a:
+                    if p not in visited:
+                        push((p, False))
+            else:
+                if a not in visited:
+                    push((a, False))
+                b = v._b
+                if b is not None and b not in visited:
+                    push((b, False))
     order.reverse()
     return order
 
@@ -129,28 +138,27 @@ def _chain_rule_floats(order):
     v = root
     try:
         for v in order:
-            parents = v.parents
-            if not parents:
+            a = v._a
+            if a is None:
                 continue
             g = v.grad
             if g == 0.0:
                 continue  # nothing to pass on (and the local rule need not run)
-            if len(parents) == 2:
-                a, b = parents
+            b = v._b
+            if b is not None:
                 da, db = v._op.local(FLOATS, v.data, a.data, b.data)
                 a.grad += g * da
                 b.grad += g * db
-            elif len(parents) == 1:
-                a = parents[0]
-                a.grad += g * v._op.local(FLOATS, v.data, a.data)[0]
-            else:
-                for p, d in zip(parents, v._op.local(FLOATS, v.data, *[p.data for p in parents])):
+            elif type(a) is tuple:
+                for p, d in zip(a, v._op.local(FLOATS, v.data, *[p.data for p in a])):
                     p.grad += g * d
+            else:
+                a.grad += g * v._op.local(FLOATS, v.data, a.data)[0]
     except ArithmeticError:
         op = v._op
         raise _domain_error(op, v.parents, f"the derivative of {op.formula} is infinite here") from None
     for v in order:
-        if not v.parents and v.grad - v.grad != 0.0:
+        if v._a is None and v.grad - v.grad != 0.0:
             raise DomainError(f"the gradient overflowed: {v!r} (the output was {root!r})")
 
 
