@@ -14,7 +14,7 @@ demo: setup system-dot
 	$(BIN)/backprop-lab demo --out demo-out
 
 test: setup system-dot system-browser lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbmake tests notebooks
 
 setup: $(STAMP)
 
