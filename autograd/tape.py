@@ -31,6 +31,8 @@ How it works, step by step:
    applies the op table's own ``forward`` rule (and ``valid`` rule) to the arrays
    (``autograd.tape_groups``): one numpy operation per group, however many nodes it
    holds, so the work in Python grows with the depth of the graph, not its size.
+   n-ary ops too: a group of sums is one ``np.add.reduce``, and any other n-ary op
+   (logsumexp) gets its operands as c arrays, one per operand place, from its rules.
 4. **Backward** (``tape.backward()``): the groups run in reverse, each applying the op
    table's ``local`` rule to its arrays and adding gradient into its operands' rows;
    a static operand (a weight) gets the sum over the examples. No derivative is
@@ -53,11 +55,13 @@ adds it once.
 What cannot be traced, and what happens:
 
 - A graph that depends on the data: a Python ``if`` on ``.data``, a number read from
-  ``.data`` (``float(x)``, ``x.data * y``), ``autograd.logsumexp`` (it shifts by the
-  largest ``.data``), a leaf Value made inside fn. The tape compares the graphs fn builds
-  at the example rows and refuses different ones (TraceError). This is detection by
-  sampling: a branch that none of the example rows takes goes unseen, so pass rows of
-  your data as ``examples`` (nn does), and use the scalar engine for such functions.
+  ``.data`` (``float(x)``, ``x.data * y``), a leaf Value made inside fn. (An op that
+  looks at the data inside its own rule is fine: ``autograd.logsumexp`` shifts by the
+  largest input within ONE n-ary node, so its graph is the same for every row.) The
+  tape compares the graphs fn builds at the example rows and refuses different ones
+  (TraceError). This is detection by sampling: a branch that none of the example rows
+  takes goes unseen, so pass rows of your data as ``examples`` (nn does), and use the
+  scalar engine for such functions.
   A graph that depends on the parameters' values (an ``if`` on a weight) is not
   checked again when training changes them: retrace after such a change.
 - fn returning something other than a Value or a list of Values (TypeError), an output

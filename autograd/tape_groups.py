@@ -12,9 +12,11 @@ an op with k operands:
   by several nodes, such as an input feeding every neuron, gets the sum of their
   products; a static operand gets the sum over the examples).
 
-An n-ary sum (a neuron's weighted sum) is a fold of ``+``: the sums of a group with c
-operands each are one ``np.add.reduce`` over a (sums, c, batch) block of their operands
-(a group whose sums differ in size makes one block per size).
+An n-ary op gathers the operands of its nodes with c operands each as one (nodes, c,
+batch) block (a group whose nodes differ in c makes one block per c). A sum (a neuron's
+weighted sum) is a fold of ``+``: one ``np.add.reduce`` over the block's middle axis.
+Any other n-ary op (logsumexp) hands the block's c slices to the op's own ``forward``
+and ``local`` rules, as a binary op hands its two operands.
 """
 
 from __future__ import annotations
@@ -22,11 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .mathspaces import ARRAYS
-from .tape_schedule import STATIC, GroupPlan
-from .tape_trace import TraceError
-
-REDUCERS = {"sum": np.add}
-"""n-ary ops as folds of a binary numpy ufunc (the table's sum is a1 + a2 + ... + an)."""
+from .tape_schedule import REDUCERS, STATIC, GroupPlan
 
 
 class GroupFailure(Exception):
@@ -40,7 +38,7 @@ class GroupFailure(Exception):
 def make_group(plan: GroupPlan, is_constant: np.ndarray):
     """The kernel for a planned group; ``is_constant[r]`` says row r of S holds a constant."""
     if plan.op.arity is None:
-        return ReduceGroup(plan, is_constant)
+        return ReduceGroup(plan, is_constant) if plan.op.name in REDUCERS else NaryGroup(plan, is_constant)
     return OpGroup(plan, is_constant)
 
 
@@ -97,13 +95,10 @@ class ReduceGroup:
 
     def __init__(self, plan: GroupPlan, is_constant: np.ndarray):
         op = plan.op
-        fixed = _fixed_locals(op, 1)
-        if op.name not in REDUCERS or op.valid is not None or fixed is None:
-            raise TraceError(f"the tape cannot batch the n-ary op {op.name!r} (it knows {sorted(REDUCERS)})")
+        (self.d,) = _fixed_locals(op, 1)
         self.plan = plan
         self.op = op
         self.reducer = REDUCERS[op.name]
-        (self.d,) = fixed
         self.space = plan.space
         self.rows = slice(plan.start, plan.start + plan.size)
         ((space, own), (_, static)) = plan.places
@@ -155,6 +150,90 @@ class ReduceGroup:
         if len(self.static_rows) and not self.static_skip:
             per_node = g.sum(axis=1) * self.d
             np.add.at(grads[STATIC][:, 0], self.static_rows, per_node[self.static_owners])
+
+
+class NaryGroup:
+    """g nodes of an n-ary op such as logsumexp, run by the op table's own rules.
+
+    The nodes with c operands are one class: their operands, gathered in order as a
+    (nodes, c, batch) block (a dynamic group reads its static operands from mirrors),
+    are handed to the op's ``valid``, ``forward`` and ``local`` rules as c arrays of
+    shape (nodes, batch), exactly as the scalar engine hands them c floats. Backward
+    stacks the c local derivatives into a block of the same shape, multiplies it by the
+    nodes' gradients and adds it into the operands' rows in one scatter per class.
+    """
+
+    def __init__(self, plan: GroupPlan, is_constant: np.ndarray):
+        self.plan = plan
+        self.op = plan.op
+        self.space = plan.space
+        self.rows = slice(plan.start, plan.start + plan.size)
+        ((space, rows),) = plan.places
+        rows = np.array(rows, dtype=np.intp)
+        (owners,) = plan.owners
+        counts = np.bincount(np.array(owners, dtype=np.intp), minlength=plan.size)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        self.classes = []  # one _NaryClass per number of operands
+        for c in np.unique(counts):
+            nodes = np.flatnonzero(counts == c)
+            operands = rows[(starts[nodes][:, None] + np.arange(c)).ravel()]
+            fixed = _fixed_locals(self.op, int(c))
+            skip = fixed is not None and space == STATIC and is_constant[operands].all()
+            scatter = None if skip else Scatter(space, operands, batch_sum=False)
+            self.classes.append(
+                _NaryClass(nodes, _index(plan.start + nodes), space, _index(operands), int(c), fixed, scatter)
+            )
+
+    def scratch(self, width: int) -> list:
+        return [_scratch(k.space, k.operands, width) for k in self.classes]
+
+    def forward(self, buffers, scratch: list) -> list[np.ndarray]:
+        """Compute the group's rows; returns each class's (nodes, c, batch) block of operands."""
+        out_buffer = buffers[self.space]
+        blocks = []
+        for k, out in zip(self.classes, scratch):
+            flat = _gather(buffers[k.space], k.operands, out)
+            block = flat.reshape(len(k.nodes), k.c, flat.shape[1])
+            operands = [block[:, j] for j in range(k.c)]
+            if self.op.valid is not None:
+                ok = self.op.valid(*operands)
+                if not np.all(ok):
+                    node, row = _first_false(ok, operands)
+                    raise GroupFailure(self, int(k.nodes[node]), row, "domain")
+            out_buffer[k.out] = self.op.forward(ARRAYS, *operands)
+            blocks.append(block)
+        return blocks
+
+    def backward(self, grads, buffers, blocks: list, careful: bool = False) -> None:
+        """Add d(objective)/d(operand) into the operands' rows, class by class."""
+        G, out_buffer = grads[self.space], buffers[self.space]
+        for k, block in zip(self.classes, blocks):
+            if k.scatter is None:
+                continue
+            g = G[k.out][:, None, :]  # (nodes, 1, batch)
+            if k.fixed is not None:
+                d = np.array(k.fixed).reshape(1, k.c, 1)
+            else:
+                operands = [block[:, j] for j in range(k.c)]
+                local = self.op.local(ARRAYS, out_buffer[k.out], *operands)
+                d = np.stack(np.broadcast_arrays(*local), axis=1)
+            contributions = _chain(self, g, d, k.nodes, k.c) if careful else g * d
+            k.scatter.add(grads, contributions.reshape(len(k.nodes) * k.c, -1), 1.0)
+
+
+class _NaryClass:
+    """The nodes of an NaryGroup with c operands: where they and their operands live."""
+
+    __slots__ = ("nodes", "out", "space", "operands", "c", "fixed", "scatter")
+
+    def __init__(self, nodes, out, space, operands, c, fixed, scatter):
+        self.nodes = nodes  # their positions in the group
+        self.out = out  # their rows in the group's buffer (a slice or an index array)
+        self.space = space  # the buffer their operands are read from
+        self.operands = operands  # the rows of their operands, node after node
+        self.c = c
+        self.fixed = fixed  # the local derivatives when the rule gives plain numbers, else None
+        self.scatter = scatter  # None when every operand is a constant and the derivatives are numbers
 
 
 class Scatter:
@@ -271,19 +350,22 @@ def _batch_sum(g: np.ndarray, d) -> np.ndarray:
     return (g * d).sum(axis=1, keepdims=True)
 
 
-def _chain(group, g: np.ndarray, d) -> np.ndarray:
+def _chain(group, g: np.ndarray, d, nodes=None, c: int = 1) -> np.ndarray:
     """g * d as the scalar engine computes it: 0 where g is 0, an error where d is infinite.
 
     The scalar engine skips a node whose gradient is 0, so an infinite local derivative
-    there (sqrt at 0) is harmless; anywhere else it is a DomainError.
+    there (sqrt at 0) is harmless; anywhere else it is a DomainError. For an n-ary class,
+    g and d are (nodes, c, batch) blocks and ``nodes`` their positions in the group.
     """
-    d = np.broadcast_to(d, np.broadcast_shapes(np.shape(d), g.shape))
-    g = np.broadcast_to(g, d.shape)
+    shape = np.broadcast_shapes(np.shape(d), g.shape)
+    d, g = np.broadcast_to(d, shape), np.broadcast_to(g, shape)
     passes = g != 0
     bad = passes & ~np.isfinite(d)
     if bad.any():
-        row, node = np.argwhere(bad.T)[0]
-        raise GroupFailure(group, int(node), int(row), "derivative")
+        flat = bad.reshape(-1, shape[-1])  # one line per (node, operand)
+        row, line = np.argwhere(flat.T)[0]
+        node = int(line) if nodes is None else int(nodes[line // c])
+        raise GroupFailure(group, node, int(row), "derivative")
     return np.where(passes, g * d, 0.0)
 
 

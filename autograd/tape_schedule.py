@@ -18,12 +18,15 @@ A static node is computed once per pass, not once per example. A dynamic group r
 static operand straight from S (broadcast over the examples) when every node of the
 group has a static operand in that place (the weight in w * x); where static and dynamic
 operands mix in one place, the static ones are copied to "mirror" rows of V first, so
-one gather reads them all. A sum adds its static operands (a neuron's bias) apart.
+one gather reads them all. A sum adds its static operands (a neuron's bias) apart; any
+other n-ary op (logsumexp) reads its operands in order, the static ones from mirrors.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from .ops import Op
 from .tape_trace import Program
@@ -31,15 +34,24 @@ from .tape_trace import Program
 DYNAMIC, STATIC = 0, 1
 """The two buffers: V (a column per example) and S (one column)."""
 
+REDUCERS = {"sum": np.add}
+"""n-ary ops that are folds of a binary numpy ufunc (the table's sum is a1 + a2 + ... + an).
+
+Their operands can be added in any grouping, so a node's static operands (a bias) are
+folded apart, once per pass; every other n-ary op is run by its table rules as written.
+"""
+
 
 @dataclass(frozen=True)
 class GroupPlan:
     """One group: its op, level and buffer, its block of rows, and where its operands are.
 
     ``places``: (buffer, rows) per operand place. For an op with k operands, k places
-    with one row per node. For an n-ary op (sum), two places holding every node's
-    operands end to end: those in the group's own buffer, then (for a dynamic group) the
-    static ones; ``owners`` says, per place, which node each operand belongs to.
+    with one row per node. For a fold (sum, see ``REDUCERS``), two places holding every
+    node's operands end to end: those in the group's own buffer, then (for a dynamic
+    group) the static ones. For any other n-ary op (logsumexp), one place holding every
+    node's operands end to end, in order (static ones through mirrors in a dynamic
+    group). ``owners`` says, per place, which node each operand belongs to.
     ``operands``: per node, the (buffer, row) of each of its operands, in order.
     """
 
@@ -143,8 +155,11 @@ def layout(program: Program) -> Layout:
     for members, space, start, lvl in plans:
         op = nodes[members[0]].op
         operands = tuple(tuple(where[p] for p in nodes[i].parents) for i in members)
-        if op.arity is None:
+        if op.arity is None and op.name in REDUCERS:
             places, owners = _split_by_buffer(operands, space)
+        elif op.arity is None:
+            places = (mirrored([ref for refs in operands for ref in refs]),)
+            owners = (tuple(node for node, refs in enumerate(operands) for _ in refs),)
         else:
             places, owners = tuple(mirrored(list(refs)) for refs in zip(*operands)), ()
         group_plans.append(GroupPlan(op, lvl, space, start, places, owners, operands))

@@ -16,11 +16,12 @@ builds different programs, and the tape refuses it.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
-from .context import is_grad_enabled
+from .context import STATE
 from .errors import DomainError
 from .ops import Op
 from .value import Constant, Value
@@ -73,17 +74,21 @@ class Program:
 
 
 def record(fn, row) -> Program:
-    """Call ``fn`` on placeholder inputs holding ``row`` and record the graph it returns."""
-    if not is_grad_enabled():
-        raise TraceError("trace records a graph: call it outside autograd.no_grad()")
+    """Call ``fn`` on placeholder inputs holding ``row`` and record the graph it returns.
+
+    Recording is the point of tracing, so the graph is recorded even inside
+    ``autograd.no_grad()`` (which is in force again once fn returns): a plot that runs
+    under no_grad can still trace the model it draws.
+    """
     inputs = [Value(float(x), label=f"x[{i}]") for i, x in enumerate(row)]
-    try:
-        result = fn(*inputs)
-    except DomainError as error:
-        raise DomainError(
-            f"fn failed at the example row {np.asarray(row).tolist()}: {error}. "
-            "Pass examples= rows where fn is defined"
-        ) from error
+    with _recording():
+        try:
+            result = fn(*inputs)
+        except DomainError as error:
+            raise DomainError(
+                f"fn failed at the example row {np.asarray(row).tolist()}: {error}. "
+                "Pass examples= rows where fn is defined"
+            ) from error
     outputs, single = _as_outputs(result)
     order = _order(outputs)
     position = {id(v): i for i, v in enumerate(order)}
@@ -118,6 +123,17 @@ def check_same_graph(first: Program, other: Program, first_row, other_row) -> No
             )
     if first.outputs != other.outputs:
         raise TraceError(f"fn returned different nodes as outputs {where}. {hint}")
+
+
+@contextmanager
+def _recording():
+    """Record graphs inside this block, whatever ``autograd.no_grad()`` says outside it."""
+    before = STATE.grad_enabled
+    STATE.grad_enabled = True
+    try:
+        yield
+    finally:
+        STATE.grad_enabled = before
 
 
 def _as_outputs(result) -> tuple[list[Value], bool]:
