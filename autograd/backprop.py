@@ -49,16 +49,19 @@ def _depth_first(root, zero_interior):
                 continue
             if zero_interior:
                 v.grad = 0.0
+            # Operands are pushed last first, so the search walks them first to last:
+            # leaves come out in the order they were written (x1, x2, x3), and backward
+            # visits the most recently made nodes first, as PyTorch does.
             if type(a) is tuple:
-                for p in a:
+                for p in reversed(a):
                     if p not in visited:
                         push((p, False))
             else:
-                if a not in visited:
-                    push((a, False))
                 b = v._b
                 if b is not None and b not in visited:
                     push((b, False))
+                if a not in visited:
+                    push((a, False))
     order.reverse()
     return order
 

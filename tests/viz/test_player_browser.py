@@ -119,7 +119,7 @@ def test_next_button_and_arrow_key_step_through_backprop(page):
     # ... and so are the gradients printed in the boxes: the inputs' new ones, 0 where none arrived yet.
     for inp in step.inputs:
         assert box_grad(driver, ids[inp.node]) == number(step.grads[inp.node])
-    assert box_grad(driver, ids[x]) == number(step.grads[x]) == "0"
+    assert box_grad(driver, ids[w1]) == number(step.grads[w1]) == "0"
 
 
 def test_prev_left_arrow_home_and_end(page, hand_gradients):
