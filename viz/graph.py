@@ -163,6 +163,7 @@ class _Drawing:
             kinds.add(self._value_node(v))
             if v.parents:
                 self._op_node(v)
+                kinds.add("op")
         for g in groups:
             self._group_node(g)
             kinds.add("group")

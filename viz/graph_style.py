@@ -197,8 +197,9 @@ def kinds_legend(kinds, local_grads: bool) -> str:
         if kind in kinds:
             s = STYLES[kind]
             cells.append(f'<td bgcolor="{s.fill}" border="1" color="{s.border}">{DESCRIPTIONS[kind]}</td>')
-    s = STYLES["op"]
-    cells.append(f'<td bgcolor="{s.fill}" border="1" color="{s.border}">op</td>')
+    if "op" in kinds:
+        s = STYLES["op"]
+        cells.append(f'<td bgcolor="{s.fill}" border="1" color="{s.border}">op</td>')
     if "group" in kinds:
         s = STYLES["group"]
         cells.append(f'<td bgcolor="{s.fill}" border="1" color="{s.border}">neuron / layer</td>')

@@ -89,7 +89,7 @@ class StepPlayer:
         root: autograd.Value,
         *,
         forward: bool = False,
-        height: int = 640,
+        height: int = 780,
         seconds_per_step: float = SECONDS_PER_STEP,
         **options,
     ):
