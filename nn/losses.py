@@ -8,6 +8,10 @@ batch size. Any function with this signature can be given to ``nn.fit`` as ``los
 
 Per-example pieces: ``softmax(logits)``, ``log_softmax(logits)``,
 ``cross_entropy(logits, target)``; and ``l2(params, alpha)``, a penalty to add to a loss.
+
+Targets may also be Values: ``mse``, ``binary_cross_entropy`` and ``hinge`` then use
+them as operands (checked on their numbers), so the batch tape can trace a loss with
+the target as one more input (see ``nn.tape_engine``).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ def mse(outputs, targets) -> Value:
     _check_batch(rows, t, "mse")
     if t.shape[1] != len(rows[0]):
         raise ValueError(f"mse: the model gives {len(rows[0])} outputs per example, the targets {t.shape[1]}")
-    terms = [(o - target) ** 2 for row, trow in zip(rows, t.tolist()) for o, target in zip(row, trow)]
+    given = _as_given(targets, t)
+    terms = [(o - target) ** 2 for row, trow in zip(rows, given) for o, target in zip(row, trow)]
     return _sum(terms) * (1.0 / len(terms))
 
 
@@ -49,7 +54,7 @@ def binary_cross_entropy(logits, targets) -> Value:
     t = _targets(targets, len(z), "binary_cross_entropy")
     if any(not 0.0 <= x <= 1.0 for x in t):
         raise ValueError(f"binary_cross_entropy needs targets in [0, 1], got {sorted(set(t))[:5]}")
-    terms = [autograd.softplus(zi) - ti * zi for zi, ti in zip(z, t)]
+    terms = [autograd.softplus(zi) - ti * zi for zi, ti in zip(z, _as_given(targets, t))]
     return _sum(terms) * (1.0 / len(terms))
 
 
@@ -64,6 +69,7 @@ def hinge(outputs, targets) -> Value:
     labels = set(t)
     if not labels <= {-1.0, 1.0} and not labels <= {0.0, 1.0}:
         raise ValueError(f"hinge needs targets in {{-1, +1}} or {{0, 1}}, got {sorted(labels)[:5]}")
+    t = _as_given(targets, t)
     if 0.0 in labels:
         t = [2.0 * x - 1.0 for x in t]
     terms = [autograd.relu(1.0 - ti * si) for si, ti in zip(s, t)]
@@ -152,6 +158,22 @@ def _targets(targets, n, who) -> list[float]:
     if not np.all(np.isfinite(t)):
         raise ValueError(f"{who} needs finite targets")
     return t.tolist()
+
+
+def _as_given(targets, checked):
+    """The targets in the shape of ``checked`` (their numbers, already checked), as lists.
+
+    Numbers come back as the floats of ``checked``; Values (the batch tape's placeholder
+    inputs) come back as they are, so the loss uses them as operands.
+    """
+    checked = np.asarray(checked)
+    if isinstance(targets, np.ndarray) and targets.dtype != object:
+        return checked.tolist()
+    flat = np.array(targets, dtype=object).reshape(-1)
+    if not any(isinstance(x, Value) for x in flat):
+        return checked.tolist()
+    kept = [x if isinstance(x, Value) else float(x) for x in flat]
+    return np.array(kept, dtype=object).reshape(checked.shape).tolist()
 
 
 def _check_batch(rows, t, who):

@@ -2,7 +2,10 @@
 
 One training step is forward, loss, backward, update. The first three live in one
 function per engine (``ENGINES``), so another engine can replace them without touching
-``fit``: ``_scalar_step`` runs the scalar engine, one graph of Values for the batch.
+``fit``: ``_scalar_step`` runs the scalar engine, one graph of Values for the batch;
+``nn.tape_engine.tape_step`` runs the batch tape, one traced graph of one example
+replayed over the batch with numpy. ``fit(engine="auto")`` takes the tape wherever it
+gives the scalar engine's answer (the rules are in ``nn.tape_engine``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from tqdm.auto import tqdm
 
 import autograd
 
-from . import losses, optim
+from . import losses, optim, tape_engine
 from .init import as_rng
 from .layers import Layer, Neuron
 from .module import Module, _as_rows
@@ -43,6 +46,8 @@ class History:
     the epoch used, ``time`` its seconds, and ``grad_norms[layer]`` the mean |gradient|
     per weight of that layer (biases left out), averaged over the epoch's steps: the
     gradient-flow picture. ``interrupted`` is True when Ctrl-C ended the training.
+    ``engine`` names the engine that ran the steps ("tape" or "scalar"; "tape, scalar"
+    if both did) and ``engine_reason`` why the scalar engine ran (None when it did not).
     """
 
     epoch: list = field(default_factory=list)
@@ -54,6 +59,8 @@ class History:
     time: list = field(default_factory=list)
     grad_norms: dict = field(default_factory=dict)
     interrupted: bool = False
+    engine: str = ""
+    engine_reason: str | None = None
 
     COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "time")
 
@@ -110,8 +117,8 @@ def _scalar_step(model, X, y, loss_fn):
     return result, values
 
 
-ENGINES = {"scalar": _scalar_step}
-"""The step function of each engine ``fit`` can run on."""
+ENGINES = {"scalar": _scalar_step, "tape": tape_engine.tape_step}
+"""The step function of each engine ``fit`` can run on: ``step(model, X, y, loss_fn) -> (loss, outputs)``."""
 
 
 def fit(
@@ -128,7 +135,7 @@ def fit(
     seed=0,
     progress: bool = True,
     callbacks=(),
-    engine: str = "scalar",
+    engine: str = "auto",
 ) -> History:
     """Train ``model`` on (X, y) by gradient descent and return the History.
 
@@ -143,7 +150,12 @@ def fit(
     - ``validation``: (X_val, y_val), measured after every epoch.
     - ``callbacks``: functions ``callback(model, history)`` called after every epoch;
       one may raise ``StopTraining`` to end the training there.
-    - ``engine``: "scalar" (the graph of Values; the only engine so far).
+    - ``engine``: "auto" (the default): the batch tape wherever it gives the scalar
+      engine's answer, else the scalar engine (``history.engine`` says which ran and
+      ``history.engine_reason`` why not the tape: a BatchNorm in training mode, a loss
+      that cannot be traced, ...); "scalar": the graph of Values, the teaching path;
+      "tape": the tape or a ``nn.tape_engine.NotTraceable`` error saying why not. The
+      validation is measured on the tape too, unless "scalar" is asked for.
 
     Accuracy counts class 1 where the single output is above 0 (a logit or a hinge
     score), or above 0.5 for a sigmoid output or the "mse" loss; the largest output
@@ -152,9 +164,8 @@ def fit(
     after that step, never half-way. A second Ctrl-C abandons the step in progress at
     once; so does a KeyboardInterrupt raised by the loss function or a callback.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")
-    step = ENGINES[engine]
+    if engine != "auto" and engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of: auto, {', '.join(ENGINES)}")
     loss_fn = losses.get(loss)
     X, y = _check_data(model, X, y, "X, y")
     if validation is not None:
@@ -170,6 +181,7 @@ def fit(
     groups = _weight_groups(model)
     history = History()
     model.train()
+    runner = _Runner(engine, model, loss_fn, X, y)
     with _ctrl_c_deferred() as ctrl_c, tqdm(total=epochs, disable=not progress, unit="epoch") as bar:
         for epoch in range(epochs):
             started = time.perf_counter()
@@ -181,7 +193,7 @@ def fit(
             try:
                 for start in range(0, len(X), batch):
                     idx = order[start : start + batch]
-                    batch_loss, outputs = step(model, X[idx], y[idx], loss_fn)
+                    batch_loss, outputs = runner.step(X[idx], y[idx])
                     flow = _mean_abs_grads(groups)
                     opt.step()
                     steps += 1
@@ -200,7 +212,7 @@ def fit(
                 if validation is None or ctrl_c.pressed:
                     val = (None, None)
                 else:
-                    val = _evaluate(model, *validation, loss_fn, threshold)
+                    val = _evaluate(model, *validation, loss_fn, threshold, fast=engine != "scalar")
                 history._add(
                     epoch,
                     total_loss / seen,
@@ -223,6 +235,11 @@ def fit(
             except KeyboardInterrupt:
                 history.interrupted = True
                 break
+            if callbacks:
+                runner.refresh()  # a callback may have changed the model: choose the engine again
+    if not runner.names and not runner.ready:
+        runner.prepare()  # no step ran: say which engine would have
+    history.engine, history.engine_reason = runner.used or runner.planned, runner.reason
     return history
 
 
@@ -259,20 +276,99 @@ def layer_activations(model: Module, X, pre: bool = False) -> dict[str, np.ndarr
     return {entry[0]: np.array([[v.data for v in row] for row in entry[which]]) for entry in trace}
 
 
-def _evaluate(model, X, y, loss_fn, threshold):
-    """Loss and accuracy over (X, y) in evaluation mode, no graph kept."""
+def _evaluate(model, X, y, loss_fn, threshold, fast=True):
+    """Loss and accuracy over (X, y) in evaluation mode, no graph kept.
+
+    With ``fast``, the outputs come from the batch tape when the model can be traced, and
+    the loss function is called on them as numbers (Values without a graph).
+    """
     was_training = model.training
     model.eval()
     try:
+        values = tape_engine.predict(model, X) if fast else None
         with autograd.no_grad(), _gc_paused():
-            outputs = model.forward_batch(X)
+            if values is None:
+                outputs = model.forward_batch(X)
+                values = np.array([[o.data for o in out] for out in outputs], dtype=float)
+            else:
+                outputs = [[autograd.Value(v) for v in row] for row in values.tolist()]
             value = loss_fn(outputs, y).data
-            values = np.array([[o.data for o in out] for out in outputs], dtype=float)
             del outputs
     finally:
         model.train(was_training)
     acc = _count_correct(values, y, _threshold(model, threshold)) / len(X) if _is_classification(y) else None
     return value, acc
+
+
+class _Runner:
+    """The training steps of one ``fit``: the engine asked for, or under "auto" the tape where it can.
+
+    The choice is made at the first step (so a Ctrl-C or a KeyboardInterrupt while the
+    tape is traced counts as one in that step) and again after ``refresh()`` (user code
+    ran and may have changed the model). ``planned`` is the engine the next step runs
+    on, ``used`` the engines that ran ("tape", "scalar", or both in the order they first
+    ran), ``reason`` why the scalar engine runs (None when the tape does).
+    """
+
+    def __init__(self, engine, model, loss_fn, X, y):
+        self.engine, self.model, self.loss_fn, self.X, self.y = engine, model, loss_fn, X, y
+        self.tape = None
+        self.reason = None
+        self.names = []
+        self.ready = False
+
+    def refresh(self):
+        """Choose the engine again before the next step."""
+        self.ready = False
+
+    def prepare(self):
+        """Choose the engine for the next steps (the tape, traced or from the model's cache, or not)."""
+        self.tape = None
+        self.ready = True
+        if self.engine not in ("auto", "tape"):
+            self.reason = f"engine={self.engine!r} was asked for" if self.engine != "tape" else None
+            return
+        try:
+            self.tape = tape_engine.prepare(self.model, self.loss_fn, self.X, self.y)
+            self.reason = None
+        except tape_engine.NotTraceable as error:
+            if self.engine == "tape":
+                raise tape_engine.NotTraceable(f'engine="tape" cannot train this model: {error}') from error
+            self.reason = str(error)
+
+    @property
+    def planned(self) -> str:
+        if self.tape is not None:
+            return "tape"
+        return "scalar" if self.engine == "auto" else self.engine
+
+    @property
+    def used(self) -> str:
+        return ", ".join(self.names)
+
+    def step(self, X, y):
+        """(batch loss, outputs) from the chosen engine; every grad set, no parameter changed."""
+        if not self.ready:
+            self.prepare()
+        if self.tape is not None:
+            try:
+                result = self.tape.step(X, y)
+            except (autograd.DomainError, tape_engine.NotTraceable) as error:
+                if self.engine == "tape":
+                    raise
+                self.tape = None  # the scalar engine takes over, and says what is wrong if anything is
+                self.reason = f"the tape failed on a batch: {error}"
+            else:
+                self._ran("tape")
+                return result
+        name = self.planned
+        result = ENGINES[name](self.model, X, y, self.loss_fn)
+        self._ran(name)
+        return result
+
+    def _ran(self, name):
+        if name not in self.names:
+            self.names.append(name)
 
 
 def _weight_groups(model):

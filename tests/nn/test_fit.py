@@ -32,7 +32,7 @@ def test_fit_returns_one_history_entry_per_epoch_and_learns_an_easy_set():
 
 def test_one_full_batch_epoch_is_exactly_forward_loss_backward_update():
     fitted, manual = small_model(), small_model()
-    nn.fit(fitted, X, Y, loss="bce", optimizer="sgd", lr=0.1, epochs=1, progress=False)
+    nn.fit(fitted, X, Y, loss="bce", optimizer="sgd", lr=0.1, epochs=1, progress=False, engine="scalar")
     loss = nn.binary_cross_entropy(manual.forward_batch(X), Y)
     loss.backward()
     for p in manual.parameters():
@@ -44,7 +44,7 @@ def test_history_records_the_training_loss_before_each_update():
     model = small_model()
     start = nn.binary_cross_entropy(model.forward_batch(X), Y).data
     history = nn.fit(model, X, Y, loss="bce", epochs=1, progress=False)
-    assert history.loss == [start]
+    assert history.loss == [pytest.approx(start, rel=1e-12)]  # the tape's mean of per-example losses
 
 
 def test_grad_norms_are_the_mean_absolute_weight_gradient_of_each_layer():
@@ -70,11 +70,12 @@ def count_batches(loss):
 def test_minibatches_cover_the_epoch_in_shuffled_reproducible_order():
     counted, calls = count_batches(nn.binary_cross_entropy)
     a = small_model()
-    nn.fit(a, X, Y, loss=counted, epochs=2, batch_size=15, seed=7, progress=False)
+    # The scalar engine calls the loss once per batch (the tape calls it only while tracing).
+    nn.fit(a, X, Y, loss=counted, epochs=2, batch_size=15, seed=7, progress=False, engine="scalar")
     assert calls == [15, 15, 10, 15, 15, 10]
     b, c = small_model(), small_model()
-    nn.fit(b, X, Y, loss="bce", epochs=2, batch_size=15, seed=7, progress=False)
-    nn.fit(c, X, Y, loss="bce", epochs=2, batch_size=15, seed=8, progress=False)
+    nn.fit(b, X, Y, loss="bce", epochs=2, batch_size=15, seed=7, progress=False, engine="scalar")
+    nn.fit(c, X, Y, loss="bce", epochs=2, batch_size=15, seed=8, progress=False, engine="scalar")
     assert a.state_dict() == b.state_dict() != c.state_dict()
 
 
@@ -138,9 +139,9 @@ def test_accuracy_thresholds_one_output_and_takes_the_largest_of_several():
 
 
 def test_the_engine_keyword_accepts_scalar_and_lists_the_valid_engines():
-    nn.fit(small_model(), X, Y, epochs=1, progress=False, engine="scalar")
-    with pytest.raises(ValueError, match="unknown engine 'tape'; expected one of: scalar"):
-        nn.fit(small_model(), X, Y, epochs=1, progress=False, engine="tape")
+    assert nn.fit(small_model(), X, Y, epochs=1, progress=False, engine="scalar").engine == "scalar"
+    with pytest.raises(ValueError, match="unknown engine 'gpu'; expected one of: auto, scalar, tape"):
+        nn.fit(small_model(), X, Y, epochs=1, progress=False, engine="gpu")
 
 
 def test_bad_data_is_refused_before_training():
@@ -170,7 +171,10 @@ def test_callbacks_see_the_model_and_history_after_each_epoch_and_can_stop_train
 
 
 def interrupting_loss(after_calls, how):
-    """bce that interrupts during its call number ``after_calls`` (1-based)."""
+    """bce that interrupts during its call number ``after_calls`` (1-based).
+
+    The tests that use it run on the scalar engine, which calls the loss once per step.
+    """
     calls = []
 
     def loss(outputs, targets):
@@ -202,6 +206,7 @@ def test_keyboard_interrupt_inside_a_step_abandons_that_step_and_keeps_the_histo
         epochs=10,
         callbacks=[lambda m, h: snapshots.append(m.state_dict())],
         progress=False,
+        engine="scalar",
     )
     assert history.interrupted and len(history) == 3
     assert model.state_dict() == snapshots[-1]  # the 4th step changed no parameter
@@ -212,7 +217,14 @@ def test_ctrl_c_stops_after_the_current_step_whatever_the_step_was_doing():
     pressed, raised = small_model(), small_model()
     # Ctrl-C during the 6th step: that step completes, then training stops (2nd epoch, 3rd batch).
     history = nn.fit(
-        pressed, X, Y, loss=interrupting_loss(6, press_ctrl_c), epochs=10, batch_size=10, progress=False
+        pressed,
+        X,
+        Y,
+        loss=interrupting_loss(6, press_ctrl_c),
+        epochs=10,
+        batch_size=10,
+        progress=False,
+        engine="scalar",
     )
     assert history.interrupted and len(history) == 2 and history.epoch == [0, 1]
     # The same run with the 7th step abandoned has made exactly the same 6 updates.
@@ -224,6 +236,7 @@ def test_ctrl_c_stops_after_the_current_step_whatever_the_step_was_doing():
         epochs=10,
         batch_size=10,
         progress=False,
+        engine="scalar",
     )
     assert pressed.state_dict() == raised.state_dict()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
@@ -236,8 +249,9 @@ def test_a_second_ctrl_c_abandons_the_step_in_progress():
         press_ctrl_c()
         press_ctrl_c()
 
-    history = nn.fit(twice, X, Y, loss=interrupting_loss(3, press_twice), epochs=10, progress=False)
-    nn.fit(raised, X, Y, loss=interrupting_loss(3, raise_keyboard_interrupt), epochs=10, progress=False)
+    scalar = {"epochs": 10, "progress": False, "engine": "scalar"}
+    history = nn.fit(twice, X, Y, loss=interrupting_loss(3, press_twice), **scalar)
+    nn.fit(raised, X, Y, loss=interrupting_loss(3, raise_keyboard_interrupt), **scalar)
     assert history.interrupted and len(history) == 2
     assert twice.state_dict() == raised.state_dict()
 
