@@ -18,7 +18,13 @@ BACKPROP_LAB = True
 """Marks this viz as backprop-lab's."""
 
 from .graph import GraphvizNotFound, draw_graph, render  # noqa: E402  (after the check above)
+from .network import draw_network  # noqa: E402
 from .player import StepPlayer, save_steps_html, save_steps_svg  # noqa: E402
+from .plot_activations import plot_activation_histograms, plot_activations  # noqa: E402
+from .plot_boundary import plot_decision_boundary, plot_hidden_space  # noqa: E402
+from .plot_features import plot_feature_space  # noqa: E402
+from .plot_landscape import plot_loss_landscape  # noqa: E402
+from .plot_training import plot_gradient_flow, plot_history  # noqa: E402
 from .steps import BackwardStep, ForwardStep, InputGrad, SeedStep, backprop_steps  # noqa: E402
 
 __all__ = [
@@ -33,4 +39,13 @@ __all__ = [
     "save_steps_html",
     "save_steps_svg",
     "StepPlayer",
+    "plot_decision_boundary",
+    "plot_hidden_space",
+    "plot_feature_space",
+    "plot_history",
+    "plot_gradient_flow",
+    "plot_activations",
+    "plot_activation_histograms",
+    "plot_loss_landscape",
+    "draw_network",
 ]

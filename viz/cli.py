@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import cli_graph, demo
+from . import cli_graph, cli_train, demo
 
 
 class UsageError(Exception):
     """Bad input on the command line: printed as one line, exit status 2."""
 
 
-COMMANDS = (demo, cli_graph)
+COMMANDS = (demo, cli_graph, cli_train)
 
 
 def build_parser() -> argparse.ArgumentParser:
