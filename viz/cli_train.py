@@ -11,7 +11,6 @@ history and the pictures into ``--out``, all at once (see ``viz.output_folder``)
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import sys
@@ -20,18 +19,15 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # the command line draws into files, never onto a screen
+import nn
 
-import matplotlib.pyplot as plt  # noqa: E402
-
-import nn  # noqa: E402
-
-from . import cli, output_folder  # noqa: E402  (cli imports this module too: use cli.UsageError at run time)
-from .files import write_atomic  # noqa: E402
-from .graph import GraphvizNotFound, pipe  # noqa: E402
-from .network import draw_network  # noqa: E402
-from .plot_boundary import plot_decision_boundary  # noqa: E402
-from .plot_training import plot_gradient_flow, plot_history  # noqa: E402
+from . import cli, output_folder  # cli imports this module too: use cli.UsageError at run time
+from .figure_files import save_png
+from .files import write_atomic
+from .graph import GraphvizNotFound, pipe
+from .network import draw_network
+from .plot_boundary import plot_decision_boundary
+from .plot_training import plot_gradient_flow, plot_history
 
 COMMAND = "train"
 FILES = {
@@ -44,7 +40,6 @@ FILES = {
     "run.json": "the options of this run and its final numbers",
 }
 SCHEDULES = ("none", "step", "linear", "cosine")
-DPI = 130
 
 EPILOG = """\
 example (the lecture's spiral, with engineered features):
@@ -149,6 +144,7 @@ def _one_line_error(message: str):
 
 
 def run(args) -> int:
+    matplotlib.use("Agg")  # the command line draws into files, never onto a screen
     out = Path(args.out) if args.out else Path("runs") / args.dataset
     hint = "add --force to replace it, or choose another --out"
     regression = args.dataset in nn.data.REGRESSION
@@ -178,6 +174,12 @@ def run(args) -> int:
             validation=(F_test, y_test),
             seed=args.seed,
         )
+        if len(history) == 0:
+            print(
+                "backprop-lab train: interrupted before the first epoch ended; nothing was written",
+                file=sys.stderr,
+            )
+            return 130
         results = _results(model, history, loss, F_train, y_train, F_test, y_test)
         if history.interrupted:
             print(f"training interrupted after {len(history)} epochs; writing what was learned so far")
@@ -227,9 +229,9 @@ def _write(folder: Path, folder_name: Path, model, history, args, results, X_tra
     written["history.csv"] = folder / "history.csv"
     title = _title(args, results)
     ax = plot_decision_boundary(model, X_train, y_train, features=args.features, resolution=150, title=title)
-    written["decision_boundary.png"] = _save_png(ax.figure, folder / "decision_boundary.png")
-    written["history.png"] = _save_png(plot_history(history), folder / "history.png")
-    written["gradient_flow.png"] = _save_png(plot_gradient_flow(history).figure, folder / "gradient_flow.png")
+    written["decision_boundary.png"] = save_png(ax.figure, folder / "decision_boundary.png")
+    written["history.png"] = save_png(plot_history(history), folder / "history.png")
+    written["gradient_flow.png"] = save_png(plot_gradient_flow(history).figure, folder / "gradient_flow.png")
     options = {k: v for k, v in vars(args).items() if k not in ("run", "command")}
     options["out"] = str(folder_name)
     document = {"format": "backprop-lab run", "options": options, "results": results}
@@ -242,16 +244,6 @@ def _write(folder: Path, folder_name: Path, model, history, args, results, X_tra
     except GraphvizNotFound as error:
         written["error"] = str(error)
     return written
-
-
-def _save_png(fig, path: Path) -> Path:
-    """Save the figure as PNG in one step, and close it (a command line keeps no figure open)."""
-    buffer = io.BytesIO()
-    try:
-        fig.savefig(buffer, format="png", dpi=DPI)
-    finally:
-        plt.close(fig)
-    return write_atomic(path, buffer.getvalue())
 
 
 def _title(args, results) -> str:

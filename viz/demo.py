@@ -13,7 +13,6 @@ is complete or absent; running the demo again replaces the folder it made before
 from __future__ import annotations
 
 import argparse
-import io
 import math
 import sys
 import time
@@ -21,26 +20,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")  # the demo draws into files, never onto a screen
+import autograd
+import nn
 
-import matplotlib.pyplot as plt  # noqa: E402
-
-import autograd  # noqa: E402
-import nn  # noqa: E402
-
-from . import cli, demo_page, output_folder  # noqa: E402  (cli imports this module too: cli.UsageError at run time)
-from .files import write_atomic  # noqa: E402
-from .graph import GraphvizNotFound, pipe, render  # noqa: E402
-from .network import draw_network  # noqa: E402
-from .player import save_steps_html  # noqa: E402
-from .plot_activations import plot_activations  # noqa: E402
-from .plot_boundary import plot_decision_boundary  # noqa: E402
-from .plot_features import plot_feature_space  # noqa: E402
-from .plot_training import plot_gradient_flow, plot_history  # noqa: E402
+from . import cli, demo_page, output_folder  # cli imports this module too: cli.UsageError at run time
+from .figure_files import save_png
+from .files import write_atomic
+from .graph import GraphvizNotFound, pipe, render
+from .network import draw_network
+from .player import save_steps_html
+from .plot_activations import plot_activations
+from .plot_boundary import plot_decision_boundary
+from .plot_features import plot_feature_space
+from .plot_training import plot_gradient_flow, plot_history
 
 COMMAND = "demo"
-DPI = 130
 FEATURES = ["r", "spiral"]
 SIGMOID, RELU = "#c0392b", "#1e8449"  # red and green: the comparison is not about the two classes
 
@@ -88,6 +84,7 @@ def _one_line_error(message: str):
 
 
 def run(args) -> int:
+    matplotlib.use("Agg")  # the demo draws into files, never onto a screen
     out = Path(args.out)
     sizes = QUICK if args.quick else FULL
     started = time.perf_counter()
@@ -175,7 +172,7 @@ def _neuron(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
 
 def _activations(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
     """the gallery of activations"""
-    path = _save_png(plot_activations(), folder / "activations.png")
+    path = save_png(plot_activations(), folder / "activations.png")
     return [
         demo_page.Section(
             "Non-linearities and their derivatives",
@@ -196,7 +193,7 @@ def _spiral_data(sizes: Sizes):
 def _feature_space(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
     """the spiral in three coordinate systems"""
     X, y, *_ = _spiral_data(sizes)
-    path = _save_png(plot_feature_space(X, y), folder / "feature_space.png")
+    path = save_png(plot_feature_space(X, y), folder / "feature_space.png")
     return [
         demo_page.Section(
             "Feature engineering: the spiral untangled",
@@ -251,12 +248,12 @@ def _spiral(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
         plot_decision_boundary(
             model, X_train, y_train, features, ax=ax, resolution=sizes.resolution, title=title
         )
-    boundaries = _save_png(fig, folder / "spiral_raw_vs_features.png")
+    boundaries = save_png(fig, folder / "spiral_raw_vs_features.png")
     network = write_atomic(
         folder / "spiral_network.svg",
         pipe(draw_network(raw, X=X_train, resolution=sizes.picture), "svg", folder / "spiral_network.dot"),
     )
-    curves = _save_png(plot_history(history), folder / "spiral_history.png")
+    curves = save_png(plot_history(history), folder / "spiral_history.png")
     hidden = " and ".join(str(w) for w in sizes.raw_hidden)
     return [
         demo_page.Section(
@@ -305,7 +302,7 @@ def _vanishing(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
         ax = plot_gradient_flow(model, ax=ax, label=f"{activation}, {init} init", color=color)
     depth = sizes.deep_layers + 1
     ax.set_title(f"gradient per layer of a {depth}-layer network, one backward pass")
-    path = _save_png(ax.figure, folder / "vanishing_gradients.png")
+    path = save_png(ax.figure, folder / "vanishing_gradients.png")
     return [
         demo_page.Section(
             "Vanishing gradients: sigmoid against ReLU",
@@ -330,13 +327,3 @@ def _describe(model, features) -> str:
         return f"one neuron on {inputs}"
     hidden = ", ".join(str(layer.nout) for layer in model.layers[:-1])
     return f"MLP with hidden layers [{hidden}] on {inputs}"
-
-
-def _save_png(fig, path: Path) -> Path:
-    """Save the figure as PNG in one step, and close it (the demo keeps no figure open)."""
-    buffer = io.BytesIO()
-    try:
-        fig.savefig(buffer, format="png", dpi=DPI)
-    finally:
-        plt.close(fig)
-    return write_atomic(path, buffer.getvalue())

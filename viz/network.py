@@ -151,7 +151,7 @@ def _pictures(model, X, features, resolution):
     _, _, points = plane.grid(X, resolution)
     inputs = plane.model_inputs(model, points, features)
     out = {f"input.{i}": _scaled(inputs[:, i], "linear") for i in range(inputs.shape[1])}
-    found = nn.layer_activations(model, inputs)
+    found = plane.activations(model, inputs)
     for _, neurons, act, layer in _columns(model):
         for j, neuron in enumerate(neurons):
             out[neuron.scope_name] = _scaled(found[layer][:, j], act)

@@ -98,6 +98,20 @@ def outputs(model: nn.Module, inputs: np.ndarray) -> np.ndarray:
         return model.predict(inputs)
 
 
+def activations(model: nn.Module, inputs: np.ndarray) -> dict[str, np.ndarray]:
+    """``nn.layer_activations`` in evaluation mode, as ``predict`` runs: a grid is not a batch.
+
+    (In training mode BatchNorm would normalise over the grid's points.) The model's
+    mode is restored afterwards.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        return nn.layer_activations(model, inputs)
+    finally:
+        model.train(was_training)
+
+
 def class1_probability(model: nn.Module, out: np.ndarray) -> np.ndarray:
     """P(class 1) from the model's outputs, read the way ``nn.fit`` scores them.
 

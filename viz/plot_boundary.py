@@ -95,15 +95,16 @@ def plot_hidden_space(model: nn.Module, X, y, layer, features=None, ax=None, lin
     """
     X = plane.as_points(X, "plot_hidden_space")
     labels = plane.class_labels(y) if plane.is_classification(y) else None
-    name, width = _layer(model, layer, plane.model_inputs(model, X[:1], features))
-    if width not in (2, 3):
-        raise ValueError(f"plot_hidden_space draws a layer of 2 or 3 units; {name!r} has {width}")
     xs, ys, _ = plane.grid(X, 2, margin=0.05)
     along = np.linspace(0.0, 1.0, 80)
     across, up = xs[0] + (xs[1] - xs[0]) * along, ys[0] + (ys[1] - ys[0]) * along
     grid_lines = [np.column_stack([np.full_like(along, x), up]) for x in np.linspace(*xs, lines)]
     grid_lines += [np.column_stack([across, np.full_like(along, v)]) for v in np.linspace(*ys, lines)]
-    moved = _activations(model, np.concatenate(grid_lines + [X]), features, name)
+    points = np.concatenate(grid_lines + [X])
+    name, moved = _layer(plane.activations(model, plane.model_inputs(model, points, features)), layer)
+    width = moved.shape[1]
+    if width not in (2, 3):
+        raise ValueError(f"plot_hidden_space draws a layer of 2 or 3 units; {name!r} has {width}")
     curves, data = np.split(moved, [len(along) * len(grid_lines)])
     if ax is None:
         fig = plt.figure(figsize=(5, 5), layout="constrained")
@@ -138,9 +139,8 @@ def _layers(model):
     return [m for _, m in model.named_modules() if isinstance(m, nn.Layer)]
 
 
-def _layer(model, layer, sample):
-    """(name, width) of the layer asked for, by name or by index in ``nn.layer_activations``."""
-    found = nn.layer_activations(model, sample)
+def _layer(found, layer):
+    """(name, activations) of the layer asked for, by name or by index in ``nn.layer_activations``."""
     names = list(found)
     if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
         if not -len(names) <= layer < len(names):
@@ -150,11 +150,7 @@ def _layer(model, layer, sample):
         layer = names[layer]
     if layer not in found:
         raise ValueError(f"unknown layer {layer!r}; expected a name from {names} or an index")
-    return layer, found[layer].shape[1]
-
-
-def _activations(model, points, features, name):
-    return nn.layer_activations(model, plane.model_inputs(model, points, features))[name]
+    return layer, found[layer]
 
 
 def _next_line(model, name, ax, moved):
