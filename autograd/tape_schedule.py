@@ -1,6 +1,7 @@
 """Levels and groups: how the tape turns a recorded program into a few array operations.
 
-The level of a node is the longest path from the leaves to it (leaves are at level 0).
+The level of a node is the longest path from the leaves to it (leaves are at level 0),
+or, if that makes fewer groups, the latest level its users allow (see ``latest_levels``).
 Nodes at the same level never depend on each other, so all the nodes of one level that
 apply the same op (same table entry, same settings) form one group, run as ONE numpy
 operation over a block of rows. A layer of 100 neurons is one group of 100 sums: the
@@ -95,6 +96,22 @@ def levels(program: Program) -> list[int]:
     return level
 
 
+def latest_levels(program: Program) -> list[int]:
+    """Each node's level when it runs as late as the nodes that use it allow.
+
+    The depth of the graph minus the longest path from the node to a node nobody uses.
+    Branches of different lengths that meet at the end (the loss of each class, added
+    up) then line up at their ends, where ``levels`` lines them up at their starts.
+    """
+    nodes = program.nodes
+    below = [0] * len(nodes)  # the longest path from each node down to an unused node
+    for i in reversed(range(len(nodes))):
+        for p in nodes[i].parents:
+            below[p] = max(below[p], below[i] + 1)
+    depth = max(levels(program), default=0)
+    return [depth - b for b in below]
+
+
 def dynamic(program: Program) -> list[bool]:
     """For each node, whether it depends on an input."""
     flags = []
@@ -104,9 +121,15 @@ def dynamic(program: Program) -> list[bool]:
 
 
 def layout(program: Program) -> Layout:
-    """Give every node a row of V or S and gather the op nodes into groups."""
+    """Give every node a row of V or S and gather the op nodes into groups.
+
+    Of the two schedules, each node as early (``levels``) or as late (``latest_levels``)
+    as it can run, the one that makes fewer groups is taken.
+    """
     nodes = program.nodes
-    level, is_dynamic = levels(program), dynamic(program)
+    is_dynamic = dynamic(program)
+    schedules = [levels(program), latest_levels(program)]
+    level = min(schedules, key=lambda lv: len(_group_keys(nodes, lv, is_dynamic)))
     where = {}  # node -> (buffer, row)
     size = [program.n_inputs, 0]
     labels = ([f"x[{k}]" for k in range(program.n_inputs)], [])
@@ -174,6 +197,11 @@ def layout(program: Program) -> Layout:
         outputs=tuple(where[i][1] for i in program.outputs),
         labels=(tuple(labels[DYNAMIC]), tuple(labels[STATIC])),
     )
+
+
+def _group_keys(nodes, level: list[int], is_dynamic: list[bool]) -> set:
+    """The (buffer, level, op) of every group the schedule ``level`` makes."""
+    return {(is_dynamic[i], level[i], id(node.op)) for i, node in enumerate(nodes) if node.kind == "op"}
 
 
 def _split_by_buffer(operands, space: int):

@@ -9,6 +9,9 @@ where every leaf is one of three kinds:
   the tape reads its current ``.data`` at every forward pass, so training updates count;
 - a constant: an ``autograd.Constant`` (the 3 in ``3 * x``), a number fixed at tracing.
 
+Nodes that change no number (a sum of one operand, a product by the constant 1) are
+left out: their users read their operand instead.
+
 ``check_same_graph`` compares two programs recorded at different rows: a function whose
 graph depends on the data (a Python ``if`` on ``.data``, a number taken from ``.data``)
 builds different programs, and the tape refuses it.
@@ -90,11 +93,16 @@ def record(fn, row) -> Program:
                 "Pass examples= rows where fn is defined"
             ) from error
     outputs, single = _as_outputs(result)
-    order = _order(outputs)
-    position = {id(v): i for i, v in enumerate(order)}
     column = {id(x): i for i, x in enumerate(inputs)}
-    nodes = tuple(_node(v, position, column) for v in order)
-    program = Program(len(inputs), nodes, tuple(position[id(v)] for v in outputs), single)
+    nodes, position = [], {}
+    for v in _order(outputs):
+        same = _identity_operand(v)
+        if same is not None:
+            position[id(v)] = position[id(same)]  # the node is its operand: no row, no array operation
+            continue
+        position[id(v)] = len(nodes)
+        nodes.append(_node(v, position, column))
+    program = Program(len(inputs), tuple(nodes), tuple(position[id(v)] for v in outputs), single)
     _check_outputs_use_inputs(program)
     return program
 
@@ -169,6 +177,28 @@ def _order(outputs: list[Value]) -> list[Value]:
                 stack.append((v, True))
                 stack.extend((p, False) for p in reversed(v.parents) if id(p) not in seen)
     return order
+
+
+def _identity_operand(v: Value) -> Value | None:
+    """The operand v equals exactly, when v's op changes no number: a sum of one operand, a product by 1.
+
+    Losses written for a batch make these for a batch of one (the mean of one term is
+    sum([t]) * (1/1)); leaving them out of the program saves two array operations each
+    way, and x * 1.0 == x holds for every float, so no result changes.
+    """
+    op = v.op_entry
+    if op is None:
+        return None
+    parents = v.parents
+    if op.name == "sum" and len(parents) == 1:
+        return parents[0]
+    if op.name == "mul":
+        a, b = parents
+        if isinstance(b, Constant) and b.data == 1.0:
+            return a
+        if isinstance(a, Constant) and a.data == 1.0:
+            return b
+    return None
 
 
 def _node(v: Value, position: dict, column: dict) -> Node:

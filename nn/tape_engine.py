@@ -79,14 +79,17 @@ class NotTraceable(TraceError):
 
 def why_not(model: Module) -> str | None:
     """Why the model, in its current mode, cannot run on the tape (None if nothing is known against it)."""
-    for name, module in model.named_modules():
-        if isinstance(module, BatchNorm) and module.training:
-            where = f" {name!r}" if name else ""
-            return (
-                f"BatchNorm{where} is in training mode: it normalises with the batch's mean and variance, "
-                "which couples the examples of a batch (one example's graph cannot express that)"
-            )
-    return None
+    return _coupling(_survey(model)[2])
+
+
+def _coupling(module: Module | None) -> str | None:
+    if module is None:
+        return None
+    where = f" {module.name!r}" if module.name else ""
+    return (
+        f"BatchNorm{where} is in training mode: it normalises with the batch's mean and variance, "
+        "which couples the examples of a batch (one example's graph cannot express that)"
+    )
 
 
 def predict(model: Module, X) -> np.ndarray | None:
@@ -98,10 +101,11 @@ def predict(model: Module, X) -> np.ndarray | None:
     the scalar engine then says what went wrong).
     """
     X = _numeric_rows(X, model.nin)
-    if X is None or why_not(model):
+    _, key, coupled = _survey(model)
+    if X is None or coupled is not None:
         return None
     try:
-        tape = _cached(model, None, (), lambda: OutputTape(model, X))
+        tape = _cached(model, key, None, (), lambda: OutputTape(model, X))
     except NotTraceable:
         return None
     try:
@@ -117,12 +121,12 @@ def prepare(model: Module, loss_fn, X, y) -> LossTape:
     The tape is taken from the model's cache or traced (and checked, see the module
     docstring); then the loss is checked once on all of y.
     """
-    reason = why_not(model)
-    if reason:
-        raise NotTraceable(reason)
+    _, key, coupled = _survey(model)
+    if coupled is not None:
+        raise NotTraceable(_coupling(coupled))
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     layout = _target_layout(y, model.nout)
-    entry = _cached(model, loss_fn, layout, lambda: LossTape(model, loss_fn, X, y, layout))
+    entry = _cached(model, key, loss_fn, layout, lambda: LossTape(model, loss_fn, X, y, layout))
     entry.check_targets(X, y)
     return entry
 
@@ -376,8 +380,8 @@ class _Cache:
         return (_Cache, ())
 
 
-def _cached(model: Module, loss_fn, layout: tuple, make):
-    """The entry for (model's fingerprint, loss, layout), made now if there is none.
+def _cached(model: Module, fingerprint: tuple, loss_fn, layout: tuple, make):
+    """The entry for (the model's fingerprint, loss, layout), made now if there is none.
 
     A failure is not kept: it may come from the data (a domain error at the sample
     rows), and the next call, with other data, may trace.
@@ -385,7 +389,7 @@ def _cached(model: Module, loss_fn, layout: tuple, make):
     cache = model.__dict__.get("_tapes")
     if cache is None:
         cache = model.__dict__["_tapes"] = _Cache()
-    key = (fingerprint(model), id(loss_fn), layout)  # the entry holds loss_fn: its id is not reused
+    key = (fingerprint, id(loss_fn), layout)  # the entry holds loss_fn: its id is not reused
     entry = cache.entries.get(key)
     if entry is None:
         entry = cache.entries[key] = make()
@@ -396,31 +400,52 @@ def _cached(model: Module, loss_fn, layout: tuple, make):
     return entry
 
 
+def modules(model: Module) -> list[Module]:
+    """The model and every module in it, in the order of ``model.named_modules()`` (no names: faster)."""
+    return _survey(model)[0]
+
+
 def fingerprint(model: Module) -> tuple:
     """What the traced graph depends on besides parameter values: the tape is retraced when it changes.
 
     Every module with its mode, every parameter (the very objects), and the buffers
     (running statistics) of the modules in evaluation mode, which the graph holds as numbers.
     """
-    out = []
+    return _survey(model)[1]
+
+
+def _survey(model: Module):
+    """One walk through the model: (its modules, its fingerprint, the first module coupling examples or None).
+
+    Modules come in the order of ``named_modules()`` (depth first, attributes in the
+    order they were set); it runs at every fit and predict, so it is a plain loop.
+    """
+    found, out, coupled = [], [], None
     stack = [model]
     while stack:
         module = stack.pop()
+        found.append(module)
         out.append(module)
         out.append(module.training)
         if not module.training:
             for attr in module._buffers:
                 out.extend(getattr(module, attr))
+        elif coupled is None and isinstance(module, BatchNorm):
+            coupled = module
+        parts = []
         for value in module.__dict__.values():
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, (Module, Parameter)):
-                        (stack if isinstance(item, Module) else out).append(item)
-            elif isinstance(value, Module):
-                stack.append(value)
-            elif isinstance(value, Parameter):
+            if isinstance(value, Parameter):
                 out.append(value)
-    return tuple(out)
+            elif isinstance(value, Module):
+                parts.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, Parameter):
+                        out.append(item)
+                    elif isinstance(item, Module):
+                        parts.append(item)
+        stack.extend(reversed(parts))
+    return found, tuple(out), coupled
 
 
 @contextmanager

@@ -178,9 +178,11 @@ def fit(
     threshold = 0.5 if loss == "mse" else None
     classify = _is_classification(y)
     rng = as_rng(seed)
-    groups = _weight_groups(model)
+    parts = tape_engine.modules(model)
+    groups = _weight_groups(model, parts)
     history = History()
-    model.train()
+    if not all(m.training for m in parts):
+        model.train()
     runner = _Runner(engine, model, loss_fn, X, y)
     with _ctrl_c_deferred() as ctrl_c, tqdm(total=epochs, disable=not progress, unit="epoch") as bar:
         for epoch in range(epochs):
@@ -371,9 +373,13 @@ class _Runner:
             self.names.append(name)
 
 
-def _weight_groups(model):
-    """{layer name: its weights} for every Layer in the model (the model itself for a Neuron)."""
-    layers = [m for _, m in model.named_modules() if isinstance(m, Layer)]
+def _weight_groups(model, parts=None):
+    """{layer name: its weights} for every Layer in the model (the model itself for a Neuron).
+
+    ``parts``: the model's modules, if already at hand (``nn.tape_engine.modules``).
+    """
+    parts = tape_engine.modules(model) if parts is None else parts
+    layers = [m for m in parts if isinstance(m, Layer)]
     groups = {m.scope_name: [w for n in m.neurons for w in n.w] for m in layers}
     if not groups and isinstance(model, Neuron):
         groups[model.scope_name] = list(model.w)

@@ -376,6 +376,24 @@ def test_a_layer_of_100_neurons_is_one_group_of_sums_and_groups_grow_with_depth(
     assert "sum x 100" in wide.describe()
 
 
+def test_sums_of_one_operand_and_products_by_one_are_left_out_and_change_nothing():
+    w = Parameter(0.5, "w")
+
+    def fn(x):  # a batch loss for a batch of one: sum([term]) * (1 / 1)
+        return autograd.sum([autograd.tanh(w * x)]) * 1.0 + 1.0 * autograd.sum([x])
+
+    tape = trace(fn, n_inputs=1)
+    assert [g.op.name for g in tape.groups] == ["mul", "tanh", "add"]
+    X = np.array([[0.3], [-2.0]])
+    out = tape.forward(X)
+    grads = tape.backward(accumulate=False)
+    ref_out, ref_params, ref_inputs = scalar_reference(fn, [w], X, np.ones((2, 1)))
+    assert_close(out, ref_out[:, 0])
+    assert_close([grads[w]], ref_params)
+    assert_close(tape.input_grads, ref_inputs)
+    assert trace(lambda x: [autograd.sum([x]), x * 1.0], n_inputs=1).n_groups == 0
+
+
 def test_a_deep_chain_is_traced_and_run_without_recursion():
     def chain(x):
         for _ in range(3000):
