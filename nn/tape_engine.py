@@ -54,6 +54,7 @@ from __future__ import annotations
 import gc
 from collections import OrderedDict
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import numpy as np
 
@@ -79,7 +80,7 @@ class NotTraceable(TraceError):
 
 def why_not(model: Module) -> str | None:
     """Why the model, in its current mode, cannot run on the tape (None if nothing is known against it)."""
-    return _coupling(_survey(model)[2])
+    return _coupling(survey(model).coupled)
 
 
 def _coupling(module: Module | None) -> str | None:
@@ -101,11 +102,11 @@ def predict(model: Module, X) -> np.ndarray | None:
     the scalar engine then says what went wrong).
     """
     X = _numeric_rows(X, model.nin)
-    _, key, coupled = _survey(model)
-    if X is None or coupled is not None:
+    found = survey(model)
+    if X is None or found.coupled is not None:
         return None
     try:
-        tape = _cached(model, key, None, (), lambda: OutputTape(model, X))
+        tape = _cached(model, found.fingerprint, None, (), lambda: OutputTape(model, X))
     except NotTraceable:
         return None
     try:
@@ -115,18 +116,19 @@ def predict(model: Module, X) -> np.ndarray | None:
         return None
 
 
-def prepare(model: Module, loss_fn, X, y) -> LossTape:
+def prepare(model: Module, loss_fn, X, y, found: Survey | None = None) -> LossTape:
     """The traced training step for model and loss on data like (X, y); NotTraceable if there is none.
 
     The tape is taken from the model's cache or traced (and checked, see the module
-    docstring); then the loss is checked once on all of y.
+    docstring); then the loss is checked once on all of y. ``found``: the model's
+    ``survey()``, if at hand.
     """
-    _, key, coupled = _survey(model)
-    if coupled is not None:
-        raise NotTraceable(_coupling(coupled))
+    found = survey(model) if found is None else found
+    if found.coupled is not None:
+        raise NotTraceable(_coupling(found.coupled))
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     layout = _target_layout(y, model.nout)
-    entry = _cached(model, key, loss_fn, layout, lambda: LossTape(model, loss_fn, X, y, layout))
+    entry = _cached(model, found.fingerprint, loss_fn, layout, lambda: LossTape(model, loss_fn, X, y, layout))
     entry.check_targets(X, y)
     return entry
 
@@ -400,25 +402,22 @@ def _cached(model: Module, fingerprint: tuple, loss_fn, layout: tuple, make):
     return entry
 
 
-def modules(model: Module) -> list[Module]:
-    """The model and every module in it, in the order of ``model.named_modules()`` (no names: faster)."""
-    return _survey(model)[0]
+class Survey(NamedTuple):
+    """What one walk through a model finds (see ``survey``)."""
+
+    modules: list  # the model and every module in it, in the order of named_modules()
+    fingerprint: tuple  # what the traced graph depends on besides parameter values
+    coupled: Module | None  # the first module that couples the examples of a batch, if any
 
 
-def fingerprint(model: Module) -> tuple:
-    """What the traced graph depends on besides parameter values: the tape is retraced when it changes.
+def survey(model: Module) -> Survey:
+    """One walk through the model: its modules, its fingerprint, a module that couples examples.
 
-    Every module with its mode, every parameter (the very objects), and the buffers
-    (running statistics) of the modules in evaluation mode, which the graph holds as numbers.
-    """
-    return _survey(model)[1]
-
-
-def _survey(model: Module):
-    """One walk through the model: (its modules, its fingerprint, the first module coupling examples or None).
-
-    Modules come in the order of ``named_modules()`` (depth first, attributes in the
-    order they were set); it runs at every fit and predict, so it is a plain loop.
+    The fingerprint holds every module with its mode, every parameter (the very objects)
+    and the buffers (running statistics) of the modules in evaluation mode, which the
+    graph holds as numbers: the tape is traced again when it changes. Modules come in
+    the order of ``named_modules()`` (depth first, attributes in the order they were
+    set), without the names: this runs at every fit and predict, so it is a plain loop.
     """
     found, out, coupled = [], [], None
     stack = [model]
@@ -434,18 +433,17 @@ def _survey(model: Module):
             coupled = module
         parts = []
         for value in module.__dict__.values():
-            if isinstance(value, Parameter):
+            if isinstance(value, list):
+                params = [item for item in value if isinstance(item, Parameter)]
+                out += params
+                if len(params) < len(value):
+                    parts += [item for item in value if isinstance(item, Module)]
+            elif isinstance(value, Parameter):
                 out.append(value)
             elif isinstance(value, Module):
                 parts.append(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, Parameter):
-                        out.append(item)
-                    elif isinstance(item, Module):
-                        parts.append(item)
         stack.extend(reversed(parts))
-    return found, tuple(out), coupled
+    return Survey(found, tuple(out), coupled)
 
 
 @contextmanager

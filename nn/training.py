@@ -19,6 +19,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from numbers import Integral
+from operator import attrgetter
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -178,12 +179,13 @@ def fit(
     threshold = 0.5 if loss == "mse" else None
     classify = _is_classification(y)
     rng = as_rng(seed)
-    parts = tape_engine.modules(model)
-    groups = _weight_groups(model, parts)
+    found = tape_engine.survey(model)
+    groups = _weight_groups(model, found.modules)
     history = History()
-    if not all(m.training for m in parts):
+    if not all(m.training for m in found.modules):
         model.train()
-    runner = _Runner(engine, model, loss_fn, X, y)
+        found = None
+    runner = _Runner(engine, model, loss_fn, X, y, found)
     with _ctrl_c_deferred() as ctrl_c, tqdm(total=epochs, disable=not progress, unit="epoch") as bar:
         for epoch in range(epochs):
             started = time.perf_counter()
@@ -312,8 +314,9 @@ class _Runner:
     ran), ``reason`` why the scalar engine runs (None when the tape does).
     """
 
-    def __init__(self, engine, model, loss_fn, X, y):
+    def __init__(self, engine, model, loss_fn, X, y, found=None):
         self.engine, self.model, self.loss_fn, self.X, self.y = engine, model, loss_fn, X, y
+        self.found = found  # the model's survey, while it is known to be current
         self.tape = None
         self.reason = None
         self.names = []
@@ -322,6 +325,7 @@ class _Runner:
     def refresh(self):
         """Choose the engine again before the next step."""
         self.ready = False
+        self.found = None
 
     def prepare(self):
         """Choose the engine for the next steps (the tape, traced or from the model's cache, or not)."""
@@ -331,7 +335,7 @@ class _Runner:
             self.reason = f"engine={self.engine!r} was asked for" if self.engine != "tape" else None
             return
         try:
-            self.tape = tape_engine.prepare(self.model, self.loss_fn, self.X, self.y)
+            self.tape = tape_engine.prepare(self.model, self.loss_fn, self.X, self.y, self.found)
             self.reason = None
         except tape_engine.NotTraceable as error:
             if self.engine == "tape":
@@ -376,9 +380,9 @@ class _Runner:
 def _weight_groups(model, parts=None):
     """{layer name: its weights} for every Layer in the model (the model itself for a Neuron).
 
-    ``parts``: the model's modules, if already at hand (``nn.tape_engine.modules``).
+    ``parts``: the model's modules, if already at hand (``nn.tape_engine.survey``).
     """
-    parts = tape_engine.modules(model) if parts is None else parts
+    parts = tape_engine.survey(model).modules if parts is None else parts
     layers = [m for m in parts if isinstance(m, Layer)]
     groups = {m.scope_name: [w for n in m.neurons for w in n.w] for m in layers}
     if not groups and isinstance(model, Neuron):
@@ -387,7 +391,10 @@ def _weight_groups(model, parts=None):
 
 
 def _mean_abs_grads(groups):
-    return {name: math.fsum(abs(w.grad) for w in ws) / len(ws) for name, ws in groups.items()}
+    return {name: math.fsum(map(abs, map(_grad, ws))) / len(ws) for name, ws in groups.items()}
+
+
+_grad = attrgetter("grad")
 
 
 def _threshold(model, threshold):
