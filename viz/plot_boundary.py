@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import TwoSlopeNorm
+from matplotlib.ticker import MaxNLocator
 
 import nn
 
@@ -124,7 +125,7 @@ def plot_hidden_space(model: nn.Module, X, y, layer, features=None, ax=None, lin
                 label=f"class {label}",
                 zorder=3,
             )
-        ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+        ax.legend(**LEGEND_BELOW)
     if width == 2:
         _next_line(model, name, ax, moved)
     units = [f"h{i + 1}" for i in range(width)]
@@ -132,6 +133,9 @@ def plot_hidden_space(model: nn.Module, X, y, layer, features=None, ax=None, lin
     ax.set_ylabel(f"{name}: {units[1]}")
     if width == 3:
         ax.set_zlabel(f"{name}: {units[2]}")
+        ax.set_box_aspect(None, zoom=0.9)  # room for the z label, which 3-D axes place outside their box
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_major_locator(MaxNLocator(4))  # fewer, shorter tick labels: they crowd in 3-D
     return ax
 
 
@@ -175,4 +179,4 @@ def _next_line(model, name, ax, moved):
     pad_x, pad_y = 0.05 * (right - left or 1.0), 0.05 * (top - bottom or 1.0)
     ax.set_xlim(left - pad_x, right + pad_x)
     ax.set_ylim(bottom - pad_y, top + pad_y)
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+    ax.legend(**{**LEGEND_BELOW, "ncol": 3})
