@@ -278,9 +278,11 @@ def _spiral(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
         ),
         demo_page.Section(
             "Training curves and learning-rate annealing",
-            "Loss and accuracy per epoch on the training and the held-out points; the learning rate (purple, "
-            "right axis) drops in steps, and the loss settles further after each drop. The gap between the "
-            "training and validation curves is what the network memorised rather than learned.",
+            _text(f"""Loss and accuracy per epoch on the training and the held-out points; the learning rate
+            (purple, right axis) drops in steps, and the loss settles further after each drop. In the last
+            epoch the training accuracy is {history.accuracy[-1]:.0%} and the validation accuracy
+            {history.val_accuracy[-1]:.0%}: a gap between the two curves is what a network memorised rather
+            than learned."""),
             demo_page.image(curves.read_bytes(), curves.name, "loss and accuracy per epoch"),
             curves.name,
         ),
@@ -306,10 +308,11 @@ def _vanishing(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
     return [
         demo_page.Section(
             "Vanishing gradients: sigmoid against ReLU",
-            f"The mean |gradient| per weight in each layer of two {depth}-layer networks after one backward "
-            "pass (log scale). Every sigmoid multiplies the gradient by at most 1/4 on its way back, so the "
-            f"first layer of the sigmoid network gets {ratios['sigmoid']:,.0f} times less than the last; "
-            f"with ReLU and Kaiming init the ratio is {ratios['relu']:.1f}.",
+            _text(f"""The mean |gradient| per weight in each layer of two {depth}-layer networks after one
+            backward pass (log scale). Every sigmoid multiplies the gradient by at most 1/4 on its way back,
+            so the first layer of the sigmoid network gets a gradient {ratios["sigmoid"]:,.0f} times
+            smaller than the last layer's; with ReLU and Kaiming init it is only {ratios["relu"]:.1f} times
+            smaller."""),
             demo_page.image(path.read_bytes(), path.name, "gradient flow, sigmoid against ReLU"),
             path.name,
         )
