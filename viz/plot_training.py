@@ -84,10 +84,11 @@ def plot_gradient_flow(source, ax=None, label=None, color=None):
 
     ``source`` is a History (one line per layer over the epochs, from ``nn.fit``), a
     model (its gradients from the last backward pass, ``nn.gradient_flow``: one line
-    over the layers), or such a dict {layer: mean |grad|}. The lecture's claim: through
-    sigmoid layers the gradient shrinks by a factor of 4 or more per layer
-    (sigmoid' <= 1/4), so the first layers of a deep sigmoid network barely learn;
-    with ReLU and Kaiming init the layers get gradients of the same size. Draw two
+    over the layers), or such a dict {layer: mean |grad|}. The lecture's claim: on its way
+    back through each sigmoid layer the gradient is multiplied by sigmoid'(s) <= 1/4
+    (and by the weights), so the first layers of a deep sigmoid network get orders of
+    magnitude less gradient and barely learn; with ReLU and Kaiming init every layer
+    gets a gradient of about the same size. Draw two
     models on the same ``ax`` with a ``label`` (and ``color``) each to compare them.
     Returns the axes.
     """

@@ -226,3 +226,35 @@ def test_the_hidden_space_refuses_a_layer_it_cannot_draw(moons_net):
         viz.plot_hidden_space(model, X, y, "layers.0")
     with pytest.raises(ValueError, match="unknown layer 'layers.9'"):
         viz.plot_hidden_space(model, X, y, "layers.9")
+
+
+@pytest.mark.parametrize(
+    "activation, outputs, expected",
+    [
+        ("linear", [-2.0, 0.0, 3.0], sigmoid(np.array([-2.0, 0.0, 3.0]))),  # a logit
+        ("sigmoid", [0.1, 0.5, 0.9], [0.1, 0.5, 0.9]),  # already a probability
+        ("tanh", [-1.0, 0.0, 0.6], [0.0, 0.5, 0.8]),  # (t + 1) / 2
+    ],
+)
+def test_one_output_is_read_as_fit_reads_it(activation, outputs, expected):
+    model = nn.MLP(2, [1], output_activation=activation, seed=0)
+    assert plane.class1_probability(model, np.array(outputs)) == pytest.approx(expected)
+
+
+def test_two_outputs_are_read_as_a_softmax_and_more_are_refused():
+    model = nn.MLP(2, [2], seed=0)
+    logits = np.array([[0.0, 0.0], [1.0, 3.0]])
+    assert plane.class1_probability(model, logits) == pytest.approx(
+        [0.5, np.exp(3) / (np.exp(1) + np.exp(3))]
+    )
+    with pytest.raises(ValueError, match="1 or 2 outputs, got 3"):
+        plane.class1_probability(nn.MLP(2, [3], seed=0), np.zeros((2, 3)))
+
+
+def test_the_picture_of_a_two_output_model_is_its_softmax(spiral):
+    X, y = spiral
+    model = nn.MLP(2, [2], seed=3)
+    ax = viz.plot_decision_boundary(model, X, y, resolution=12)
+    _, _, points = plane.grid(X, 12)
+    logits = model.predict(points)
+    assert np.asarray(ax.images[0].get_array()).ravel() == pytest.approx(sigmoid(logits[:, 1] - logits[:, 0]))
