@@ -8,7 +8,7 @@ or of its training uses these, so a student reads them the same way everywhere.
 
 from __future__ import annotations
 
-from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
+from matplotlib.colors import LinearSegmentedColormap, to_hex
 
 ORANGE = "#f59322"
 """Class 0 (the Playground's -1), and negative values."""
@@ -38,9 +38,3 @@ def signed(value: float, scale: float) -> str:
 def weight_color(w: float) -> str:
     """Blue for a positive weight, orange for a negative one (as the Playground's links)."""
     return BLUE if w >= 0 else ORANGE
-
-
-def faded(color: str, amount: float) -> str:
-    """``color`` mixed with white: amount 0 gives the colour, 1 gives white."""
-    r, g, b = to_rgb(color)
-    return to_hex((r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount))
