@@ -38,7 +38,9 @@ def plot_decision_boundary(model: nn.Module, X, y, features=None, ax=None, resol
     ax = ax if ax is not None else plt.figure(figsize=(5, 5), layout="constrained").add_subplot()
     xs, ys, points = plane.grid(X, resolution)
     out = plane.outputs(model, plane.model_inputs(model, points, features))
-    extent = (xs[0], xs[-1], ys[0], ys[-1])
+    # Each value belongs to the centre of its pixel: the image reaches half a pixel beyond the grid.
+    dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
+    extent = (xs[0] - dx, xs[-1] + dx, ys[0] - dy, ys[-1] + dy)
     if plane.is_classification(y):
         surface = plane.class1_probability(model, out).reshape(resolution, resolution)
         ax.imshow(surface, origin="lower", extent=extent, cmap=colors.CMAP, vmin=0.0, vmax=1.0, aspect="auto")
@@ -73,8 +75,8 @@ def plot_decision_boundary(model: nn.Module, X, y, features=None, ax=None, resol
             edgecolors=colors.POINT_EDGE,
             linewidths=0.8,
         )
-    ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
     ax.set_aspect("equal")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")

@@ -85,7 +85,10 @@ def test_the_heatmap_is_the_probability_of_class_1_at_every_grid_point(neuron_on
     xs, ys, points = plane.grid(X, 40)
     assert image.get_array().shape == (40, 40)
     assert np.asarray(image.get_array()) == pytest.approx(by_hand(neuron_on_features, points).reshape(40, 40))
-    assert image.get_extent() == pytest.approx([xs[0], xs[-1], ys[0], ys[-1]])
+    half_x, half_y = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2  # each value sits at its pixel's centre
+    assert image.get_extent() == pytest.approx(
+        [xs[0] - half_x, xs[-1] + half_x, ys[0] - half_y, ys[-1] + half_y]
+    )
     assert image.origin == "lower"
     assert (image.norm.vmin, image.norm.vmax) == (0.0, 1.0)
 
@@ -97,8 +100,8 @@ def test_the_boundary_classifies_the_training_points_as_predict_does(neuron_on_f
     ax = viz.plot_decision_boundary(neuron_on_features, X, y, features=FEATURES, resolution=resolution)
     picture = np.asarray(ax.images[0].get_array())
     x0, x1, y0, y1 = ax.images[0].get_extent()
-    cols = np.rint((X[:, 0] - x0) / (x1 - x0) * (resolution - 1)).astype(int)
-    rows = np.rint((X[:, 1] - y0) / (y1 - y0) * (resolution - 1)).astype(int)
+    cols = np.floor((X[:, 0] - x0) / (x1 - x0) * resolution).astype(int)  # the pixel each point falls in
+    rows = np.floor((X[:, 1] - y0) / (y1 - y0) * resolution).astype(int)
     drawn = picture[rows, cols] > 0.5
     predicted = neuron_on_features.predict(nn.data.features(X, FEATURES)) > 0
     assert np.mean(drawn == predicted) >= 0.97  # only pixels straddling the boundary may differ
