@@ -35,7 +35,7 @@ def plot_decision_boundary(model: nn.Module, X, y, features=None, ax=None, resol
     y = np.asarray(y)
     if len(y) != len(X):
         raise ValueError(f"plot_decision_boundary: {len(X)} points in X but {len(y)} targets in y")
-    ax = ax if ax is not None else plt.figure(figsize=(5, 5), layout="constrained").add_subplot()
+    ax = ax if ax is not None else plt.figure(figsize=(5.2, 5.9), layout="constrained").add_subplot()
     xs, ys, points = plane.grid(X, resolution)
     out = plane.outputs(model, plane.model_inputs(model, points, features))
     # Each value belongs to the centre of its pixel: the image reaches half a pixel beyond the grid.
