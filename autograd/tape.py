@@ -33,6 +33,8 @@ How it works, step by step:
    holds, so the work in Python grows with the depth of the graph, not its size.
    n-ary ops too: a group of sums is one ``np.add.reduce``, and any other n-ary op
    (logsumexp) gets its operands as c arrays, one per operand place, from its rules.
+   A neuron's weighted sum b + w1 x1 + ... + wn xn takes in its products, so a dense
+   layer is one matrix product W @ X (``autograd.tape_schedule.weighted_sums``).
 4. **Backward** (``tape.backward()``): the groups run in reverse, each applying the op
    table's ``local`` rule to its arrays and adding gradient into its operands' rows;
    a static operand (a weight) gets the sum over the examples. No derivative is
@@ -154,7 +156,8 @@ class Tape:
             low, high = min(plan.counts), max(plan.counts)
             each = f"{low} operand(s) each" if low == high else f"{low} to {high} operands"
             once = ", once for all rows" if group.space == STATIC else ""
-            lines.append(f"level {plan.level}: {plan.op.name} x {plan.size} ({each}{once})")
+            fused = ", weighted: its products w * x as matrix products" if plan.fused else ""
+            lines.append(f"level {plan.level}: {plan.op.name} x {plan.size} ({each}{once}{fused})")
         return "\n".join(lines)
 
     def __repr__(self):

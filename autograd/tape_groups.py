@@ -17,6 +17,12 @@ batch) block (a group whose nodes differ in c makes one block per c). A sum (a n
 weighted sum) is a fold of ``+``: one ``np.add.reduce`` over the block's middle axis.
 Any other n-ary op (logsumexp) hands the block's c slices to the op's own ``forward``
 and ``local`` rules, as a binary op hands its two operands.
+
+A neuron's weighted sum b + w1 x1 + ... + wc xc (``tape_schedule.weighted_sums``) takes
+in its products: the sums of a dense layer are ONE matrix product W @ X (W the layer's
+weights, X its inputs), and backward two more (G @ X.T for the weights, W.T @ G for the
+inputs). These are the rules of mul (d(w x)/dw = x, d(w x)/dx = w) and of sum (1),
+applied to a whole layer at once.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ import numpy as np
 
 from .mathspaces import ARRAYS
 from .tape_schedule import REDUCERS, STATIC, GroupPlan
+
+BLAS_CELLS = 1 << 18
+"""Matrix products are cut into blocks of fewer multiply-adds than this (see ``_matmul``)."""
 
 
 class GroupFailure(Exception):
@@ -37,6 +46,8 @@ class GroupFailure(Exception):
 
 def make_group(plan: GroupPlan, is_constant: np.ndarray):
     """The kernel for a planned group; ``is_constant[r]`` says row r of S holds a constant."""
+    if plan.fused:
+        return DotGroup(plan, is_constant)
     if plan.op.arity is None:
         return ReduceGroup(plan, is_constant) if plan.op.name in REDUCERS else NaryGroup(plan, is_constant)
     return OpGroup(plan, is_constant)
@@ -236,6 +247,110 @@ class _NaryClass:
         self.scatter = scatter  # None when every operand is a constant and the derivatives are numbers
 
 
+class DotGroup:
+    """g weighted sums s = b + w1 x1 + ... + wc xc whose products w * x have no rows of their own.
+
+    The sums with c products are one class. When they all read the same c inputs in the
+    same order (a dense layer), forward is W @ X with W (sums, c) read from the weights'
+    rows and X (c, batch) the inputs' rows; otherwise each sum's inputs are gathered
+    into a (sums, c, batch) block and contracted with W by einsum. Static operands (the
+    bias) are folded apart and added last, as a group of sums does. The derivatives are
+    mul's and sum's rules: d s/dw = x, d s/dx = w, d s/db = 1.
+    """
+
+    def __init__(self, plan: GroupPlan, is_constant: np.ndarray):
+        self.plan = plan
+        self.op = plan.op
+        self.space = plan.space
+        self.rows = slice(plan.start, plan.start + plan.size)
+        (_, xs), (_, ws), (_, statics) = plan.places
+        xs, ws = np.array(xs, dtype=np.intp), np.array(ws, dtype=np.intp)
+        pair_owners, static_owners = (np.array(o, dtype=np.intp) for o in plan.owners)
+        counts = np.bincount(pair_owners, minlength=plan.size)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        self.classes = []
+        for c in np.unique(counts):
+            nodes = np.flatnonzero(counts == c)
+            take = (starts[nodes][:, None] + np.arange(c)).ravel()
+            x, w = xs[take], ws[take]
+            shared = bool((x.reshape(len(nodes), c) == x[:c]).all())
+            inputs = x[:c] if shared else x
+            weights = None if is_constant[w].all() else Scatter(STATIC, w, batch_sum=False)
+            self.classes.append(
+                _DotClass(
+                    nodes,
+                    _index(plan.start + nodes),
+                    _index(inputs),
+                    w,
+                    int(c),
+                    shared,
+                    weights,
+                    Scatter(plan.space, inputs, batch_sum=False),
+                )
+            )
+        self.static_rows = np.array(statics, dtype=np.intp)
+        self.static_owners = static_owners
+        self.static_skip = is_constant[self.static_rows].all()
+
+    def scratch(self, width: int) -> list:
+        return [_scratch(self.space, k.inputs, width) for k in self.classes]
+
+    def forward(self, buffers, scratch: list) -> list:
+        """Compute the sums; returns each class's (W, X) for backward."""
+        V, S = buffers[self.space], buffers[STATIC]
+        static = None
+        if len(self.static_rows):
+            static = np.zeros(self.plan.size)
+            np.add.at(static, self.static_owners, S[self.static_rows, 0])
+        kept = []
+        for k, out in zip(self.classes, scratch):
+            W = S[k.weights, 0].reshape(len(k.nodes), k.c)
+            X = _gather(V, k.inputs, out)
+            if k.shared:
+                sums = _matmul(W, X)
+            else:
+                X = X.reshape(len(k.nodes), k.c, X.shape[1])
+                sums = np.einsum("gc,gcb->gb", W, X)
+            if static is not None:
+                sums += static[k.nodes, None]
+            V[k.out] = sums
+            kept.append((W, X))
+        return kept
+
+    def backward(self, grads, buffers, kept: list, careful: bool = False) -> None:
+        # The derivatives are operands' values, finite: the careful pass has nothing to add.
+        G = grads[self.space]
+        for k, (W, X) in zip(self.classes, kept):
+            g = G[k.out]
+            if k.shared:
+                d_weights, d_inputs = _matmul_over_examples(g, X), _matmul(W.T, g)
+            else:
+                d_weights = np.einsum("gb,gcb->gc", g, X)
+                d_inputs = (W[:, :, None] * g[:, None, :]).reshape(len(k.nodes) * k.c, -1)
+            if k.weight_scatter is not None:
+                k.weight_scatter.add(grads, d_weights.reshape(-1, 1), 1.0)
+            k.input_scatter.add(grads, d_inputs, 1.0)
+        if len(self.static_rows) and not self.static_skip:
+            per_node = G[self.rows].sum(axis=1)
+            np.add.at(grads[STATIC][:, 0], self.static_rows, per_node[self.static_owners])
+
+
+class _DotClass:
+    """The weighted sums of a DotGroup with c products: where they, their inputs and weights live."""
+
+    __slots__ = ("nodes", "out", "inputs", "weights", "c", "shared", "weight_scatter", "input_scatter")
+
+    def __init__(self, nodes, out, inputs, weights, c, shared, weight_scatter, input_scatter):
+        self.nodes = nodes  # their positions in the group
+        self.out = out  # their rows in V
+        self.inputs = inputs  # the rows of their x: c rows if shared, else c per sum, sum after sum
+        self.weights = weights  # the rows of their w in S, c per sum, sum after sum
+        self.c = c
+        self.shared = shared  # every sum reads the same c inputs in the same order (a dense layer)
+        self.weight_scatter = weight_scatter  # None when every w is a constant
+        self.input_scatter = input_scatter
+
+
 class Scatter:
     """Adds one contribution row per operand into the rows of a gradient buffer.
 
@@ -295,6 +410,32 @@ def _scatter(plan: GroupPlan, space: int, rows, fixed_locals, is_constant) -> Sc
     if fixed_locals is not None and space == STATIC and is_constant[rows].all():
         return None
     return Scatter(space, rows, batch_sum=space == STATIC and plan.space != STATIC)
+
+
+def _matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """A @ B, in blocks of B's columns (examples) small enough for BLAS to run each on one thread.
+
+    OpenBLAS hands a product of 2^18 multiply-adds or more to several threads; at these
+    sizes that saves little, and on a busy machine the threads' waiting makes a pass
+    ten times slower. (Other BLAS libraries have other rules; the blocks do no harm.)
+    """
+    m, k = A.shape
+    step = max(1, (BLAS_CELLS - 1) // max(1, m * k))
+    if step >= B.shape[1]:
+        return A @ B
+    out = np.empty((m, B.shape[1]))
+    for s in range(0, B.shape[1], step):
+        np.matmul(A, B[:, s : s + step], out=out[:, s : s + step])
+    return out
+
+
+def _matmul_over_examples(G: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """G @ X.T (a sum over the examples), in blocks of examples, as ``_matmul``."""
+    step = max(1, (BLAS_CELLS - 1) // max(1, G.shape[0] * X.shape[0]))
+    out = G[:, :step] @ X[:, :step].T
+    for s in range(step, G.shape[1], step):
+        out += G[:, s : s + step] @ X[:, s : s + step].T
+    return out
 
 
 def _index(rows):

@@ -42,6 +42,9 @@ Their operands can be added in any grouping, so a node's static operands (a bias
 folded apart, once per pass; every other n-ary op is run by its table rules as written.
 """
 
+PRODUCT = "mul"
+"""The op of the products w * x that a weighted sum takes in (see ``weighted_sums``)."""
+
 
 @dataclass(frozen=True)
 class GroupPlan:
@@ -54,6 +57,11 @@ class GroupPlan:
     node's operands end to end, in order (static ones through mirrors in a dynamic
     group). ``owners`` says, per place, which node each operand belongs to.
     ``operands``: per node, the (buffer, row) of each of its operands, in order.
+
+    ``fused``: the group's nodes are weighted sums (see ``weighted_sums``), whose
+    products w * x have no rows of their own: three places hold, node after node, the
+    rows of the x (in V), of the w (in S) and of the static operands (a bias), with
+    their owners; ``operands`` names each product by its x.
     """
 
     op: Op
@@ -63,6 +71,7 @@ class GroupPlan:
     places: tuple[tuple[int, tuple[int, ...]], ...]
     owners: tuple[tuple[int, ...], ...]
     operands: tuple[tuple[tuple[int, int], ...], ...]
+    fused: bool = False
 
     @property
     def size(self) -> int:
@@ -120,16 +129,57 @@ def dynamic(program: Program) -> list[bool]:
     return flags
 
 
+def weighted_sums(program: Program, is_dynamic: list[bool]) -> dict[int, list[int]]:
+    """The sums that are a neuron's weighted sum: {sum: its products}, to run as matrix products.
+
+    A dynamic sum qualifies when each of its dynamic operands is a product w * x of a
+    static w (a weight) and a dynamic x that nothing else uses; its static operands (a
+    bias) stay as they are. A layer of such sums over the same inputs is then one
+    matrix product W @ X, instead of a product per weight and a sum per neuron.
+    """
+    nodes = program.nodes
+    uses = [0] * len(nodes)
+    for node in nodes:
+        for p in node.parents:
+            uses[p] += 1
+    for i in program.outputs:
+        uses[i] += 1
+
+    def product(i: int) -> bool:
+        node = nodes[i]
+        if node.kind != "op" or node.op.name != PRODUCT or uses[i] != 1:
+            return False
+        return sorted(is_dynamic[p] for p in node.parents) == [False, True]
+
+    fused = {}
+    for i, node in enumerate(nodes):
+        if node.kind == "op" and node.op.name == "sum" and is_dynamic[i]:
+            products = [p for p in node.parents if is_dynamic[p]]
+            if all(product(p) for p in products):
+                fused[i] = products
+    return fused
+
+
 def layout(program: Program) -> Layout:
     """Give every node a row of V or S and gather the op nodes into groups.
 
-    Of the two schedules, each node as early (``levels``) or as late (``latest_levels``)
-    as it can run, the one that makes fewer groups is taken.
+    Weighted sums take in their products (``weighted_sums``). Of the two schedules,
+    each node as early (``levels``) or as late (``latest_levels``) as it can run, the
+    one that makes fewer groups is taken.
     """
     nodes = program.nodes
     is_dynamic = dynamic(program)
+    fused = weighted_sums(program, is_dynamic)
+    taken_in = {p for products in fused.values() for p in products}
+
+    def key(i: int, level: list[int]) -> tuple:
+        return (is_dynamic[i], level[i], id(nodes[i].op), i in fused)
+
+    def group_keys(level: list[int]) -> set:
+        return {key(i, level) for i, node in enumerate(nodes) if node.kind == "op" and i not in taken_in}
+
     schedules = [levels(program), latest_levels(program)]
-    level = min(schedules, key=lambda lv: len(_group_keys(nodes, lv, is_dynamic)))
+    level = min(schedules, key=lambda lv: len(group_keys(lv)))
     where = {}  # node -> (buffer, row)
     size = [program.n_inputs, 0]
     labels = ([f"x[{k}]" for k in range(program.n_inputs)], [])
@@ -147,8 +197,8 @@ def layout(program: Program) -> Layout:
     for i, node in enumerate(nodes):
         if node.kind == "input":
             where[i] = (DYNAMIC, node.leaf)  # input k is row k of V, used or not
-        elif node.kind == "op":
-            groups.setdefault((is_dynamic[i], level[i], id(node.op)), []).append(i)
+        elif node.kind == "op" and i not in taken_in:
+            groups.setdefault(key(i, level), []).append(i)
 
     plans = []
     for key in sorted(groups, key=lambda k: k[:2]):  # sorted() is stable: first seen, first run
@@ -177,6 +227,9 @@ def layout(program: Program) -> Layout:
     group_plans = []
     for members, space, start, lvl in plans:
         op = nodes[members[0]].op
+        if members[0] in fused:
+            group_plans.append(_weighted_sums_plan(nodes, members, fused, where, lvl, start))
+            continue
         operands = tuple(tuple(where[p] for p in nodes[i].parents) for i in members)
         if op.arity is None and op.name in REDUCERS:
             places, owners = _split_by_buffer(operands, space)
@@ -199,9 +252,27 @@ def layout(program: Program) -> Layout:
     )
 
 
-def _group_keys(nodes, level: list[int], is_dynamic: list[bool]) -> set:
-    """The (buffer, level, op) of every group the schedule ``level`` makes."""
-    return {(is_dynamic[i], level[i], id(node.op)) for i, node in enumerate(nodes) if node.kind == "op"}
+def _weighted_sums_plan(nodes, members, fused, where, level: int, start: int) -> GroupPlan:
+    """The plan of a group of weighted sums: the x, w and static rows of each, node after node."""
+    xs, ws, statics, pair_owners, static_owners, operands = [], [], [], [], [], []
+    for node, i in enumerate(members):
+        refs = []
+        for p in nodes[i].parents:
+            if p in fused[i]:
+                a, b = nodes[p].parents
+                w, x = (a, b) if where[a][0] == STATIC else (b, a)
+                xs.append(where[x][1])
+                ws.append(where[w][1])
+                pair_owners.append(node)
+                refs.append(where[x])
+            else:
+                statics.append(where[p][1])
+                static_owners.append(node)
+                refs.append(where[p])
+        operands.append(tuple(refs))
+    places = ((DYNAMIC, tuple(xs)), (STATIC, tuple(ws)), (STATIC, tuple(statics)))
+    owners = (tuple(pair_owners), tuple(static_owners))
+    return GroupPlan(nodes[members[0]].op, level, DYNAMIC, start, places, owners, tuple(operands), fused=True)
 
 
 def _split_by_buffer(operands, space: int):

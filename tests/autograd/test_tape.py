@@ -342,6 +342,76 @@ def test_an_mlp_with_softmax_cross_entropy_matches_the_scalar_engine():
     assert_close(tape.input_grads, ref_inputs)
 
 
+def weighted_sums_reference(fn, params, n_inputs, seed, rows=9):
+    """(tape, X, outputs, gradients) of fn on the tape, checked against the scalar engine."""
+    tape = trace(fn, n_inputs=n_inputs)
+    X = np.random.default_rng(seed).normal(size=(rows, n_inputs))
+    out = tape.forward(X).reshape(rows, -1)
+    seed_rows = np.random.default_rng(seed + 1).uniform(-1, 1, out.shape)
+    grads = tape.backward(seed_rows.reshape(tape.forward(X).shape), accumulate=False)
+    ref_out, ref_params, ref_inputs = scalar_reference(fn, params, X, seed_rows)
+    assert_close(out, ref_out)
+    assert_close([grads.get(p, 0.0) for p in params], ref_params)
+    assert_close(tape.input_grads, ref_inputs)
+    return tape
+
+
+def weighted(tape):
+    return [g for g in tape.groups if g.plan.fused]
+
+
+def test_a_dense_layers_sums_take_in_their_products_as_one_matrix_product():
+    rng = random.Random(7)
+    W = [[Parameter(rng.uniform(-1, 1)) for _ in range(3)] for _ in range(4)]
+    b = [Parameter(rng.uniform(-1, 1)) for _ in range(4)]
+
+    def layer(*x):
+        return [autograd.sum([bi, *[wi * xi for wi, xi in zip(w, x)]]) for w, bi in zip(W, b)]
+
+    tape = weighted_sums_reference(layer, [p for row in W for p in row] + b, 3, seed=1)
+    assert [g.op.name for g in tape.groups] == ["sum"]  # no product has a row of its own
+    (group,) = weighted(tape)
+    assert group.classes[0].shared and "weighted: its products w * x as matrix products" in tape.describe()
+
+
+def test_weighted_sums_over_different_inputs_shared_weights_constants_and_counts():
+    w = [Parameter(v, f"w{i}") for i, v in enumerate([0.3, -1.2, 0.8, 2.0])]
+
+    def fn(x0, x1, x2):
+        return [
+            autograd.sum([w[0] * x0, w[1] * x1]),  # 2 products
+            autograd.sum([x2 * w[0], w[3], w[0] * x1]),  # weight w0 twice, a bias, x * w written backwards
+            autograd.sum([w[2] * x0, w[1] * x0, 0.5 * x2]),  # input x0 twice, a constant weight
+        ]
+
+    tape = weighted_sums_reference(fn, w, 3, seed=2)
+    (group,) = weighted(tape)
+    # Two sums of 2 products over different inputs: gathered; one sum of 3: a matrix of one row.
+    assert {k.c: k.shared for k in group.classes} == {2: False, 3: True}
+
+
+def test_products_used_elsewhere_are_not_taken_in():
+    w = Parameter(1.5)
+
+    def fn(x0, x1):
+        p = w * x0
+        return [autograd.sum([p, w * x1]), autograd.tanh(p)]  # p has two users
+
+    tape = weighted_sums_reference(fn, [w], 2, seed=3)
+    assert not weighted(tape) and "mul" in ops_in(tape)
+
+
+def test_large_weighted_sums_are_cut_into_blocks_with_the_same_results(monkeypatch):
+    monkeypatch.setattr(autograd.tape_groups, "BLAS_CELLS", 50)  # blocks of a few examples
+    rng = random.Random(9)
+    W = [[Parameter(rng.uniform(-1, 1)) for _ in range(5)] for _ in range(6)]
+
+    def layer(*x):
+        return [autograd.tanh(autograd.sum([wi * xi for wi, xi in zip(w, x)])) for w in W]
+
+    weighted_sums_reference(layer, [p for row in W for p in row], 5, seed=4, rows=23)
+
+
 def test_input_gradients_are_per_row():
     w = Parameter(1.5, "w")
     tape = trace(lambda x: w * x * x, n_inputs=1)  # d/dx = 2 w x
