@@ -4,8 +4,9 @@
 
 One full-batch training step of micrograd's demo: an MLP 2 -> 16 -> 16 -> 1 (ReLU, the
 output linear) on 100 moons-like points, hinge loss + 1e-4 L2 over the parameters, SGD.
-The network is built by hand from the engine (``autograd.Parameter`` weights, one
-``autograd.sum`` per neuron), since nn is not there yet:
+The network is built by hand from the engine alone (``autograd.Parameter`` weights, one
+``autograd.sum`` per neuron), to time the tape without nn (``benchmarks/train_step.py``
+has the rows through ``nn.fit``):
 
 - scalar: the graph for all 100 examples, ``backward()``, the update;
 - tape: ``autograd.trace`` of the per-example loss, once; then each step is
