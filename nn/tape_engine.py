@@ -2,7 +2,7 @@
 
 The scalar engine builds a graph of Values for every example of every step; the tape
 (``autograd.trace``) records the graph of one example and replays it over a batch with
-numpy, with the same results to about 1e-15. nn uses it in three places:
+numpy, with the same results to about 1e-15. nn uses it in two ways:
 
 - ``model.predict(X)`` (and so ``nn.accuracy``, fit's validation and the decision
   boundary plots): the model's outputs, traced as ``fn(x1, ..., xn) = model([x1, ..., xn])``;
@@ -222,11 +222,14 @@ class LossTape:
 
     def check_targets(self, X: np.ndarray, y: np.ndarray) -> None:
         """Call the loss once on all of y (with the model's outputs) so it refuses what it would refuse."""
-        key = (y.shape, y.tobytes())
+        key = (y.dtype.str, y.shape, y.tobytes())
         if key in self._checked:
             return
         with autograd.no_grad():
-            outputs = self.tape.forward(self.inputs(X, y))[:, 1:]
+            try:
+                outputs = self.tape.forward(self.inputs(X, y))[:, 1:]
+            except DomainError as error:
+                raise NotTraceable(f"the tape failed on the data: {error}") from error
             rows = [[Value(v) for v in row] for row in outputs.tolist()]
             try:
                 self.loss_fn(rows, y)
@@ -246,7 +249,8 @@ class LossTape:
         return self._seeds[n]
 
     def _check_against_the_scalar_engine(self, Xs: np.ndarray, ys: np.ndarray) -> None:
-        params = list(self.parameters) + [p for p in self.tape.parameters if p not in set(self.parameters)]
+        known = set(self.parameters)
+        params = list(self.parameters) + [p for p in self.tape.parameters if p not in known]
         with _gc_paused():
             try:
                 outputs = self.model.forward_batch(Xs)

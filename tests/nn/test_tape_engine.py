@@ -259,6 +259,25 @@ def test_targets_the_loss_refuses_are_refused_as_on_the_scalar_engine():
         nn.fit(nn.MLP(2, [3, 1], seed=0), X2, soft, loss="bce", epochs=1, progress=False)
 
 
+def test_a_domain_error_in_another_classs_branch_hands_the_steps_to_the_scalar_engine():
+    def picky(outputs, targets):  # class 1 costs exp(400 z): the tape computes it for every row
+        terms = [
+            autograd.exp(400 * row[0]) if t == 1 else autograd.relu(row[0])
+            for row, t in zip(outputs, targets)
+        ]
+        return autograd.sum(terms) * (1 / len(terms))
+
+    def make():
+        neuron = nn.Neuron(1, activation="linear")
+        neuron.w[0].data = 1.0
+        return neuron
+
+    X, y = np.array([[-1.0], [0.5], [2.0], [-3.0]]), np.array([1, 0, 0, 1])  # exp(800) at row 2, of class 0
+    auto, history, scalar = fitted_twice(make, X, y, loss=picky, lr=0.001, epochs=2)
+    assert history.engine == "scalar" and "exp" in history.engine_reason
+    assert auto.state_dict() == scalar.state_dict()
+
+
 def test_soft_bce_targets_are_traced_as_numbers():
     soft = np.where(BINARY == 1, 0.8, 0.3)
     make = lambda: nn.MLP(2, [4, 1], seed=0)  # noqa: E731
