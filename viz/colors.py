@@ -8,7 +8,7 @@ or of its training uses these, so a student reads them the same way everywhere.
 
 from __future__ import annotations
 
-from matplotlib.colors import LinearSegmentedColormap, to_hex
+from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 
 ORANGE = "#f59322"
 """Class 0 (the Playground's -1), and negative values."""
@@ -27,6 +27,19 @@ BOUNDARY = "#333333"  # the decision boundary line (probability 1/2)
 
 CMAP = LinearSegmentedColormap.from_list("playground", [ORANGE, NEUTRAL, BLUE])
 """Orange (low) to grey to blue (high): probabilities of class 1 in [0, 1], or signed values."""
+
+
+def _faded(color: str, amount: float = 0.5) -> str:
+    """color mixed with white: amount 0 keeps it, 1 gives white."""
+    rgb = to_rgb(color)
+    return to_hex([c + (1.0 - c) * amount for c in rgb])
+
+
+BACKGROUND_CMAP = LinearSegmentedColormap.from_list(
+    "playground-background", [_faded(ORANGE), NEUTRAL, _faded(BLUE)]
+)
+"""CMAP, paler: the background of a decision boundary, so the points drawn on it in
+full colour stay visible where the model is confident (as on the Playground)."""
 
 
 def signed(value: float, scale: float) -> str:

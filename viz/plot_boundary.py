@@ -43,7 +43,15 @@ def plot_decision_boundary(model: nn.Module, X, y, features=None, ax=None, resol
     extent = (xs[0] - dx, xs[-1] + dx, ys[0] - dy, ys[-1] + dy)
     if plane.is_classification(y):
         surface = plane.class1_probability(model, out).reshape(resolution, resolution)
-        ax.imshow(surface, origin="lower", extent=extent, cmap=colors.CMAP, vmin=0.0, vmax=1.0, aspect="auto")
+        ax.imshow(
+            surface,
+            origin="lower",
+            extent=extent,
+            cmap=colors.BACKGROUND_CMAP,
+            vmin=0.0,
+            vmax=1.0,
+            aspect="auto",
+        )
         if surface.min() < 0.5 < surface.max():
             ax.contour(xs, ys, surface, levels=[0.5], colors=colors.BOUNDARY, linewidths=1.2)
         labels = plane.class_labels(y)
@@ -64,7 +72,9 @@ def plot_decision_boundary(model: nn.Module, X, y, features=None, ax=None, resol
         surface = np.asarray(out, dtype=float).reshape(resolution, resolution)
         scale = max(np.abs(surface).max(), np.abs(y.astype(float)).max(), 1e-12)
         norm = TwoSlopeNorm(vcenter=0.0, vmin=-scale, vmax=scale)
-        ax.imshow(surface, origin="lower", extent=extent, cmap=colors.CMAP, norm=norm, aspect="auto")
+        ax.imshow(
+            surface, origin="lower", extent=extent, cmap=colors.BACKGROUND_CMAP, norm=norm, aspect="auto"
+        )
         ax.scatter(
             X[:, 0],
             X[:, 1],
