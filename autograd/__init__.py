@@ -11,7 +11,7 @@ Build an expression from Values; ``backward()`` fills in every gradient:
 """
 
 from .backprop import backward, grad, topological_order
-from .context import Scope, is_grad_enabled, no_grad, scope
+from .context import Scope, gc_paused, is_grad_enabled, no_grad, scope
 from .errors import DomainError
 from .functions import (
     cos,
@@ -44,6 +44,7 @@ __all__ = [
     "grad",
     "topological_order",
     "no_grad",
+    "gc_paused",
     "is_grad_enabled",
     "scope",
     "Scope",

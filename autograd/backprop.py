@@ -10,9 +10,7 @@ loops, not recursion, so a chain of a million ops needs no deep Python stack.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
+from .context import gc_paused
 from .errors import DomainError
 from .mathspaces import FLOATS
 from .value import VALUES, Value, _domain_error
@@ -73,7 +71,7 @@ def backward(root: Value, create_graph: bool = False) -> None:
     ``Value.backward``). With ``create_graph=True`` the gradients are Values built by the
     op table's rules applied to Values, so they can be differentiated again.
     """
-    with _gc_paused(not create_graph):
+    with gc_paused(not create_graph):
         if not isinstance(root, Value):
             raise TypeError(f"backward needs a Value, got {type(root).__name__}")
         order = _depth_first(root, zero_interior=True)
@@ -97,13 +95,13 @@ def grad(output: Value, inputs, create_graph: bool = False):
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad needs Values as inputs, got {type(x).__name__} {x!r}")
-    with _gc_paused(not create_graph):
+    with gc_paused(not create_graph):
         order = topological_order(output)
         saved = [v.grad for v in order]
     try:
         for v in order:
             v.grad = 0.0
-        with _gc_paused(not create_graph):
+        with gc_paused(not create_graph):
             if create_graph:
                 _chain_rule_values(order)
             else:
@@ -114,24 +112,6 @@ def grad(output: Value, inputs, create_graph: bool = False):
         for v, g in zip(order, saved):
             v.grad = g
     return answer[0] if single else answer
-
-
-@contextmanager
-def _gc_paused(pause: bool = True):
-    """Pause the cyclic garbage collector while backward allocates, if asked.
-
-    The float backward pass makes only floats, tuples and lists: no reference cycles.
-    Left running, the collector would scan every node of a large graph several times
-    over (most of micrograd's time goes there), for no garbage to find.
-    """
-    was_enabled = gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _chain_rule_floats(order):

@@ -356,7 +356,13 @@ def apply(op: ops.Op, *operands) -> Value:
         return _unary(op, parents[0])
     if op.arity == 2:
         return _binary(op, *parents)
-    out = op.forward(FLOATS, *[p.data for p in parents])
+    data = [p.data for p in parents]
+    if op.valid is not None and not op.valid(*data):
+        raise _domain_error(op, parents)
+    try:
+        out = op.forward(FLOATS, *data)
+    except (ArithmeticError, ValueError):
+        raise _domain_error(op, parents, f"{op.formula} overflows a float") from None
     return _node(op, out, parents)  # an n-ary op keeps its operands as one tuple
 
 

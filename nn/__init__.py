@@ -7,7 +7,7 @@ require_own("autograd")
 BACKPROP_LAB = True
 """Marks this nn as backprop-lab's (viz checks it: other projects are called nn too)."""
 
-from . import activations, data, init, losses, optim, schedules  # noqa: E402
+from . import activations, data, init, losses, optim, schedules, tape_engine  # noqa: E402
 from .activations import ACTIVATIONS  # noqa: E402
 from .init import INITS  # noqa: E402
 from .layers import MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
@@ -72,4 +72,5 @@ __all__ = [
     "losses",
     "optim",
     "schedules",
+    "tape_engine",
 ]

@@ -51,9 +51,7 @@ module's attribute set by hand), call ``forget(model)``.
 
 from __future__ import annotations
 
-import gc
 from collections import OrderedDict
-from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
@@ -158,7 +156,7 @@ class OutputTape:
             return model.forward_batch([list(x)])[0]
 
         self.tape = _trace("the model's outputs", outputs, model.nin, examples)
-        with autograd.no_grad(), _gc_paused():
+        with autograd.no_grad(), autograd.gc_paused():
             expected = _numbers(model.forward_batch(examples))
             got = self.tape.forward(examples)
         _agree("the outputs", got, expected)
@@ -251,7 +249,7 @@ class LossTape:
     def _check_against_the_scalar_engine(self, Xs: np.ndarray, ys: np.ndarray) -> None:
         known = set(self.parameters)
         params = list(self.parameters) + [p for p in self.tape.parameters if p not in known]
-        with _gc_paused():
+        with autograd.gc_paused():
             try:
                 outputs = self.model.forward_batch(Xs)
                 loss = _loss_value(self.loss_fn, outputs, ys)
@@ -289,7 +287,7 @@ def _loss_value(loss_fn, outputs, targets) -> Value:
 def _trace(what: str, fn, n_inputs: int, examples: np.ndarray) -> autograd.Tape:
     """autograd.trace of ``what``, anything that stops it a NotTraceable (the scalar engine says the rest)."""
     try:
-        with _gc_paused():
+        with autograd.gc_paused():
             return autograd.trace(fn, n_inputs, examples=examples)
     except NotTraceable:
         raise
@@ -448,15 +446,3 @@ def survey(model: Module) -> Survey:
                 parts.append(value)
         stack.extend(reversed(parts))
     return Survey(found, tuple(out), coupled)
-
-
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while graphs of Values are built (they hold no cycles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -11,7 +11,6 @@ gives the scalar engine's answer (the rules are in ``nn.tape_engine``).
 from __future__ import annotations
 
 import csv
-import gc
 import math
 import signal
 import threading
@@ -105,7 +104,7 @@ def _scalar_step(model, X, y, loss_fn):
     The graph has no reference cycles, so the cyclic garbage collector is paused while it
     is built and freed: it would only scan tens of thousands of live nodes for nothing.
     """
-    with _gc_paused():
+    with autograd.gc_paused():
         outputs = model.forward_batch(X)
         loss = loss_fn(outputs, y)
         if not isinstance(loss, autograd.Value):
@@ -290,7 +289,7 @@ def _evaluate(model, X, y, loss_fn, threshold, fast=True):
     model.eval()
     try:
         values = tape_engine.predict(model, X) if fast else None
-        with autograd.no_grad(), _gc_paused():
+        with autograd.no_grad(), autograd.gc_paused():
             if values is None:
                 outputs = model.forward_batch(X)
                 values = np.array([[o.data for o in out] for out in outputs], dtype=float)
@@ -458,18 +457,6 @@ def _summary(history):
     if history.val_loss[-1] is not None:
         out["val_loss"] = f"{history.val_loss[-1]:.4g}"
     return out
-
-
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector (the graph of Values holds no cycles for it to find)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _CtrlC:

@@ -212,3 +212,20 @@ def test_gradcheck_rejects_a_function_that_does_not_return_a_value():
         ag.gradcheck(lambda x: 1.0, [0.5])
     with pytest.raises(ValueError, match="at least one input"):
         ag.gradcheck(lambda: Value(1.0), [])
+
+
+def test_an_n_ary_op_outside_its_domain_is_a_domain_error_naming_the_op_and_operands():
+    log_of_sum = ag.Op(
+        "log_of_sum",
+        "logΣ",
+        lambda m, *a: m.log(sum(a)),
+        lambda m, out, *a: tuple(1.0 / sum(a) for _ in a),
+        "log(a1 + ... + an)",
+        ("1 / (a1 + ... + an)",),
+        arity=None,
+        valid=lambda *a: sum(a) > 0,
+        domain="log(a1 + ... + an) needs a positive sum",
+    )
+    with pytest.raises(DomainError, match=r"log_of_sum: .*needs a positive sum; got .*-1\.0 \('x'\)"):
+        ag.apply(log_of_sum, Value(-1.0, label="x"), 0.5, 0.25)
+    assert ag.apply(log_of_sum, 1.0, 1.0).data == pytest.approx(math.log(2.0))
