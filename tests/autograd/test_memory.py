@@ -17,13 +17,8 @@ MAX_BYTES_PER_NODE = 200
 def collector_off():
     """The cyclic garbage collector off: only reference counting frees anything."""
     gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with ag.gc_paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def live_values() -> int:

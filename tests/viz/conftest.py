@@ -6,12 +6,24 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
+import matplotlib
 import pytest
 
-import autograd
-import viz
+matplotlib.use("Agg")  # no window: the tests draw into files and arrays
+
+import autograd  # noqa: E402
+import viz  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Every test's matplotlib figures are closed after it (they would pile up in memory)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 def lecture_example():

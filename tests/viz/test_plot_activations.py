@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import PolyCollection  # noqa: E402
-
-import nn  # noqa: E402
-import viz  # noqa: E402
-from viz.plot_activations import activation_curve  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+import nn
+import viz
+from viz.plot_activations import activation_curve
 
 
 def curves(ax):

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex
+from matplotlib.contour import ContourSet
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.contour import ContourSet  # noqa: E402
-
-import nn  # noqa: E402
-import viz  # noqa: E402
-from viz import colors, plane  # noqa: E402
+import nn
+import viz
+from viz import colors, plane
 
 FEATURES = ["r", "spiral"]
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pytest
+from matplotlib.contour import ContourSet
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.contour import ContourSet  # noqa: E402
-
-import nn  # noqa: E402
-import viz  # noqa: E402
-from viz.plot_landscape import neuron_directions  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+import nn
+import viz
+from viz.plot_landscape import neuron_directions
 
 
 @pytest.fixture(scope="module")
