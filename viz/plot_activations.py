@@ -91,7 +91,9 @@ def plot_activations(names=None, fig=None):
     return fig
 
 
-def plot_activation_histograms(model: nn.Module, X, fig=None, pre: bool = False, bins: int = 40):
+def plot_activation_histograms(
+    model: nn.Module, X, fig=None, pre: bool = False, bins: int = 40, sharex: bool = True
+):
     """One histogram per layer of the values its neurons output over X (``nn.layer_activations``).
 
     The lecture's pictures for initialisation and batch norm: with a bad init the
@@ -100,6 +102,8 @@ def plot_activation_histograms(model: nn.Module, X, fig=None, pre: bool = False,
     to layer. Each title gives the mean and standard deviation, and the share of
     saturated outputs (|h| > 0.97 for tanh, h < 0.03 or > 0.97 for sigmoid) or of zeros
     (ReLU). ``pre=True`` shows the sums s instead. ``X`` are the model's inputs.
+    With ``sharex`` (the default) every panel has the same x-axis and bins, so a layer
+    whose values collapse shows as one thin spike; ``sharex=False`` zooms each panel in.
     Returns the figure (one axes per layer).
     """
     found = nn.layer_activations(model, X, pre=pre)
@@ -109,11 +113,17 @@ def plot_activation_histograms(model: nn.Module, X, fig=None, pre: bool = False,
     cols = min(4, len(found))
     rows = math.ceil(len(found) / cols)
     fig = fig if fig is not None else plt.figure(figsize=(3.4 * cols, 2.9 * rows), layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=sharex).ravel()
+    if sharex:
+        everything = np.concatenate([values.ravel() for values in found.values()])
+        low, high = everything.min(), everything.max()
+        bins = np.linspace(low, high if high > low else low + 1.0, bins + 1)
     for ax, (name, values) in zip(axes, found.items()):
         values = values.ravel()
         act = acts.get(name, "linear")
         ax.hist(values, bins=bins, color=colors.BLUE, edgecolor="white", linewidth=0.3)
+        if sharex:
+            ax.tick_params(labelbottom=True)  # every panel keeps its numbers, not only the bottom row
         what = "s" if pre else act
         ax.set_title(f"{name} ({what})\n{_summary(values, None if pre else act)}", fontsize=9)
         ax.set_xlabel("s (sum)" if pre else "h (output)", fontsize=9)
@@ -124,7 +134,7 @@ def plot_activation_histograms(model: nn.Module, X, fig=None, pre: bool = False,
 
 
 def _summary(values, act):
-    text = f"mean {values.mean():.2f}, std {values.std():.2f}"
+    text = f"mean {values.mean():.2g}, std {values.std():.2g}"  # 2 digits, however small
     if act == "tanh":
         text += f", {np.mean(np.abs(values) > 0.97):.0%} saturated"
     elif act == "sigmoid":
