@@ -77,16 +77,20 @@ def test_an_unknown_activation_lists_the_valid_names():
 def test_one_histogram_per_layer_counting_every_unit_on_every_example():
     X, _ = nn.data.spiral(50, seed=0)
     model = nn.MLP(2, [8, 6, 1], activation="relu", seed=0)
-    fig = viz.plot_activation_histograms(model, X, bins=20)
     found = nn.layer_activations(model, X)
-    assert len(fig.axes) == 3
-    for ax, (name, values) in zip(fig.axes, found.items()):
-        heights = [p.get_height() for p in ax.patches]
-        assert sum(heights) == values.size
-        left = min(p.get_x() for p in ax.patches)
-        right = max(p.get_x() + p.get_width() for p in ax.patches)
-        assert (left, right) == pytest.approx((values.min(), values.max()))
-        assert ax.get_title().startswith(name)
+    everything = np.concatenate([values.ravel() for values in found.values()])
+    for sharex in (True, False):
+        fig = viz.plot_activation_histograms(model, X, bins=20, sharex=sharex)
+        assert len(fig.axes) == 3
+        for ax, (name, values) in zip(fig.axes, found.items()):
+            heights = [p.get_height() for p in ax.patches]
+            assert sum(heights) == values.size
+            left = min(p.get_x() for p in ax.patches)
+            right = max(p.get_x() + p.get_width() for p in ax.patches)
+            # One range for every layer (a collapsed layer is a spike), or each layer's own.
+            expected = everything if sharex else values
+            assert (left, right) == pytest.approx((expected.min(), expected.max()))
+            assert ax.get_title().startswith(name)
     zeros = np.mean(found["layers.0"] == 0)
     assert f"{zeros:.0%} zero" in fig.axes[0].get_title()
 
