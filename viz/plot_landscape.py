@@ -31,7 +31,18 @@ def neuron_directions(model: nn.Module, rng) -> dict:
 
 
 def plot_loss_landscape(
-    model: nn.Module, X, y, loss="bce", dims: int = 1, ax=None, span: float = 1.0, steps=None, seed=0
+    model: nn.Module,
+    X,
+    y,
+    loss="bce",
+    dims: int = 1,
+    ax=None,
+    span: float = 1.0,
+    steps=None,
+    seed=0,
+    label=None,
+    color=None,
+    vmax=None,
 ):
     """The loss at theta + a d (dims=1), or theta + a d + b e (dims=2), around the trained weights theta.
 
@@ -41,7 +52,9 @@ def plot_loss_landscape(
     normalised per neuron (``neuron_directions``), a and b run over [-span, span] in
     ``steps`` steps (41 for a line, 21 x 21 for a surface). ``loss`` is a name from
     ``nn.LOSSES`` or a loss function. The model's weights are put back exactly
-    afterwards. Returns the axes.
+    afterwards. To compare minima on one picture: for a line, draw several models on the
+    same ``ax`` with a ``label`` and ``color`` each; for surfaces, give every panel the same
+    ``vmax`` (the top of the colour scale). Returns the axes.
     """
     if dims not in (1, 2):
         raise ValueError(f"dims must be 1 (a line) or 2 (a surface), got {dims!r}")
@@ -67,15 +80,21 @@ def plot_loss_landscape(
         ax = plt.figure(figsize=(5.5, 4.2) if dims == 1 else (5.5, 4.8), layout="constrained").add_subplot()
     name = loss if isinstance(loss, str) else getattr(loss, "__name__", "loss")
     if dims == 1:
-        ax.plot(a, losses, color="#222222", linewidth=2)
-        ax.plot([0.0], [losses[steps // 2]], "o", color="#d62728", label="trained weights")
+        ax.plot(a, losses, color=color or "#222222", linewidth=2, label=label)
+        dot = "trained weights" if label is None else None  # a labelled curve names its own minimum
+        ax.plot([0.0], [losses[steps // 2]], "o", color="#d62728", label=dot)
         ax.set_xlabel("step a along a random direction d (per-neuron normalised)")
         ax.set_ylabel(f"{name} loss")
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=9)
     else:
-        filled = ax.contourf(a, a, losses, levels=20, cmap="viridis")
-        ax.contour(a, a, losses, levels=10, colors="white", linewidths=0.5, alpha=0.6)
+        if vmax is None:
+            filled = ax.contourf(a, a, losses, levels=20, cmap="viridis")
+        else:
+            filled = ax.contourf(
+                a, a, losses, levels=np.linspace(0.0, vmax, 21), cmap="viridis", extend="max"
+            )
+        ax.contour(a, a, losses, levels=filled.levels[::2], colors="white", linewidths=0.5, alpha=0.6)
         ax.figure.colorbar(filled, ax=ax, label=f"{name} loss")
         ax.plot([0.0], [0.0], "o", color="#d62728", label="trained weights")
         ax.set_xlabel("a (direction d)")

@@ -73,3 +73,23 @@ def test_bad_dimensions_are_refused(trained):
     model, X, y = trained
     with pytest.raises(ValueError, match="dims must be 1"):
         viz.plot_loss_landscape(model, X, y, "bce", dims=3)
+
+
+def test_two_models_on_one_line_plot_keep_their_labels_and_colours(trained):
+    model, X, y = trained
+    other = nn.MLP(2, [4, 1], activation="tanh", seed=1)
+    ax = viz.plot_loss_landscape(model, X, y, label="trained", color="#0877bd")
+    viz.plot_loss_landscape(other, X, y, ax=ax, label="untrained", color="#f59322")
+    curves = [line for line in ax.get_lines() if line.get_label() in ("trained", "untrained")]
+    assert [(c.get_label(), c.get_color()) for c in curves] == [
+        ("trained", "#0877bd"),
+        ("untrained", "#f59322"),
+    ]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["trained", "untrained"]
+
+
+def test_surfaces_with_the_same_vmax_share_one_colour_scale(trained):
+    model, X, y = trained
+    ax = viz.plot_loss_landscape(model, X, y, dims=2, steps=5, vmax=3.0)
+    filled = next(c for c in ax.collections if isinstance(c, ContourSet) and c.filled)
+    assert filled.levels[0] == 0.0 and filled.levels[-1] == 3.0 and len(filled.levels) == 21
