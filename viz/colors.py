@@ -51,3 +51,20 @@ def signed(value: float, scale: float) -> str:
 def weight_color(w: float) -> str:
     """Blue for a positive weight, orange for a negative one (as the Playground's links)."""
     return BLUE if w >= 0 else ORANGE
+
+
+def scatter_classes(ax, points, labels, size: float = 20, edge_width: float = 0.6, **kwargs):
+    """Draw the points of class 0 in orange and of class 1 in blue, outlined in white.
+
+    ``labels`` are 0/1 per point; each class is labelled "class 0" / "class 1" for a legend.
+    """
+    for label in (0, 1):
+        ax.scatter(
+            *points[labels == label].T,
+            s=size,
+            color=CLASS_COLORS[label],
+            edgecolors=POINT_EDGE,
+            linewidths=edge_width,
+            label=f"class {label}",
+            **kwargs,
+        )

@@ -55,18 +55,7 @@ def plot_decision_boundary(model: nn.Module, X, y, features=None, ax=None, resol
         if surface.min() < 0.5 < surface.max():
             ax.contour(xs, ys, surface, levels=[0.5], colors=colors.BOUNDARY, linewidths=1.2)
         labels = plane.class_labels(y)
-        for label in (0, 1):
-            mask = labels == label
-            ax.scatter(
-                X[mask, 0],
-                X[mask, 1],
-                s=22,
-                color=colors.CLASS_COLORS[label],
-                edgecolors=colors.POINT_EDGE,
-                linewidths=0.8,
-                label=f"class {label}",
-                zorder=3,
-            )
+        colors.scatter_classes(ax, X, labels, size=22, edge_width=0.8, zorder=3)
         ax.legend(**LEGEND_BELOW)
     else:
         surface = np.asarray(out, dtype=float).reshape(resolution, resolution)
@@ -127,16 +116,7 @@ def plot_hidden_space(model: nn.Module, X, y, layer, features=None, ax=None, lin
     if labels is None:
         ax.scatter(*data.T, s=18, c=np.asarray(y, float), cmap=colors.CMAP, edgecolors=colors.POINT_EDGE)
     else:
-        for label in (0, 1):
-            ax.scatter(
-                *data[labels == label].T,
-                s=18,
-                color=colors.CLASS_COLORS[label],
-                edgecolors=colors.POINT_EDGE,
-                linewidths=0.6,
-                label=f"class {label}",
-                zorder=3,
-            )
+        colors.scatter_classes(ax, data, labels, size=18, zorder=3)
         ax.legend(**LEGEND_BELOW)
     if width == 2:
         _next_line(model, name, ax, moved)

@@ -34,15 +34,7 @@ def plot_feature_space(X, y, fig=None):
     axes = fig.subplots(1, len(PANELS))
     for ax, (names, title) in zip(axes, PANELS):
         F = nn.data.features(X, names)
-        for label in (0, 1):
-            ax.scatter(
-                *F[labels == label].T,
-                s=16,
-                color=colors.CLASS_COLORS[label],
-                edgecolors=colors.POINT_EDGE,
-                linewidths=0.5,
-                label=f"class {label}",
-            )
+        colors.scatter_classes(ax, F, labels, size=16, edge_width=0.5)
         ax.set_xlabel(nn.data.FEATURES[names[0]].formula)
         ax.set_ylabel(nn.data.FEATURES[names[1]].formula)
         ax.set_title(title)
