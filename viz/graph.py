@@ -37,12 +37,35 @@ class GraphvizNotFound(RuntimeError):
     """Graphviz's ``dot`` program is not installed (the Python package alone cannot lay out graphs)."""
 
 
-def node_order(root: autograd.Value) -> list[autograd.Value]:
-    """Every node of the graph, leaves first, each after its operands: the numbering of the ids."""
-    return list(reversed(autograd.topological_order(root)))
+def outputs_of(root) -> tuple[autograd.Value, ...]:
+    """The graph's outputs: ``root`` itself, or each Value of a list of them (a layer's outputs)."""
+    roots = (
+        (root,)
+        if isinstance(root, autograd.Value)
+        else tuple(root)
+        if isinstance(root, (list, tuple))
+        else ()
+    )
+    if not roots or not all(isinstance(r, autograd.Value) for r in roots):
+        raise TypeError(
+            "draw_graph needs a Value (the output of an expression) or a list of Values (several outputs, "
+            f"such as a layer's), got {type(root).__name__}"
+        )
+    return tuple(dict.fromkeys(roots))
 
 
-def node_ids(root: autograd.Value) -> dict[autograd.Value, str]:
+def node_order(root) -> list[autograd.Value]:
+    """Every node of the graph, leaves first, each after its operands: the numbering of the ids.
+
+    With several outputs, each output's nodes follow those of the outputs before it.
+    """
+    order: dict[autograd.Value, None] = {}
+    for r in outputs_of(root):
+        order.update(dict.fromkeys(reversed(autograd.topological_order(r))))
+    return list(order)
+
+
+def node_ids(root) -> dict[autograd.Value, str]:
     """The SVG element id of every value node: 'v0', 'v1', ... in ``node_order``."""
     return {v: f"v{i}" for i, v in enumerate(node_order(root))}
 
@@ -62,7 +85,7 @@ class _Options:
 
 
 def draw_graph(
-    root: autograd.Value,
+    root,
     *,
     rankdir: str = "LR",
     show_data: bool = True,
@@ -77,6 +100,8 @@ def draw_graph(
 ) -> graphviz.Digraph:
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
 
+    ``root`` is the output Value, or a list of outputs drawn together (a layer's neurons).
+
     - ``show_data`` / ``show_grad``: print each value's data / grad in its box.
     - ``local_grads``: label each edge operand -> op with the local derivative
       d out / d operand, from the op table, so the chain rule can be read off the picture:
@@ -90,8 +115,7 @@ def draw_graph(
       in a neuron (its weighted sum and activation), in italics.
     - ``grads``: a mapping node -> gradient to print instead of each node's ``.grad``.
     """
-    if not isinstance(root, autograd.Value):
-        raise TypeError(f"draw_graph needs a Value (the output of an expression), got {type(root).__name__}")
+    roots = outputs_of(root)
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {RANKDIRS}, got {rankdir!r}")
     if color_by not in COLOR_BY:
@@ -100,7 +124,7 @@ def draw_graph(
         raise ValueError(f"collapse must be one of {COLLAPSE_KINDS} or None, got {collapse!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
-    order = node_order(root)
+    order = node_order(roots)
     if collapse is None and len(order) > max_nodes:
         raise ValueError(
             f"the graph has {len(order):,} nodes, more than max_nodes={max_nodes}: Graphviz would take "
@@ -110,14 +134,14 @@ def draw_graph(
     options = _Options(
         rankdir, show_data, show_grad, local_grads, color_by, collapse, max_nodes, legend, names, grads
     )
-    return _Drawing(order, root, options).dot
+    return _Drawing(order, roots, options).dot
 
 
 class _Drawing:
     """Builds the Digraph: value boxes, op circles, collapsed groups, edges, legend."""
 
-    def __init__(self, order, root, options: _Options):
-        self.root = root
+    def __init__(self, order, roots, options: _Options):
+        self.roots = roots
         self.show_data, self.show_grad = options.show_data, options.show_grad
         self.local_grads = options.local_grads
         self.ids = {v: i for i, v in enumerate(order)}
@@ -127,7 +151,7 @@ class _Drawing:
             (lambda v: _as_float(grads.get(v, 0.0))) if grads is not None else (lambda v: _as_float(v.grad))
         )
         collapse = options.collapse
-        self.group_of = group_nodes(order, root, collapse) if collapse else {}
+        self.group_of = group_nodes(order, roots, collapse) if collapse else {}
         groups = sorted(set(self.group_of.values()), key=lambda g: g.index)
         drawn = len(groups) + sum(1 for v in order if v not in self.group_of)
         if drawn > options.max_nodes:
@@ -168,9 +192,19 @@ class _Drawing:
             self._group_node(g)
             kinds.add("group")
         self._edges(order)
+        if len(roots) > 1:
+            self._outputs_in_order()
         if options.legend:
             label = self.scale.legend() if self.scale else style.kinds_legend(kinds, options.local_grads)
             self.dot.attr(label=f"<{label}>")
+
+    def _outputs_in_order(self):
+        """Several outputs stand in one column, in the order given (a layer's neurons 0, 1, 2, ...)."""
+        boxes = list(dict.fromkeys(self._element(r) for r in self.roots))
+        with self.dot.subgraph(name="outputs") as column:
+            column.attr(rank="same")
+            for a, b in zip(boxes, boxes[1:]):
+                column.edge(a, b, style="invis")
 
     def _magnitudes(self, order, groups):
         out = [self.grad(v) for v in order if v not in self.group_of]
@@ -182,7 +216,7 @@ class _Drawing:
 
     def _value_node(self, v) -> str:
         i = self.ids[v]
-        kind = style.kind_of(v, self.root)
+        kind = style.kind_of(v, self.roots)
         s = style.STYLES[kind]
         rows = []
         if v.label:
@@ -253,7 +287,8 @@ class _Drawing:
             rows.append(f'<tr><td colspan="2">{len(g.outputs)} outputs</td></tr>')
         strongest = max((abs(self.grad(v)) for v in g.outputs), default=0.0)
         fill = self.scale.fill(strongest) if self.scale else s.fill
-        classes = f"group {g.kind}" + (" output" if self.root in g.outputs else "")
+        is_output = any(r in g.outputs for r in self.roots)
+        classes = f"group {g.kind}" + (" output" if is_output else "")
         self.dot.node(
             g.element_id,
             label=_table(rows),
@@ -262,8 +297,8 @@ class _Drawing:
             style=s.style,
             fillcolor=fill,
             fontcolor=style.text_colour(fill),
-            color=style.STYLES["output"].border if self.root in g.outputs else s.border,
-            penwidth=style.STYLES["output"].penwidth if self.root in g.outputs else s.penwidth,
+            color=style.STYLES["output"].border if is_output else s.border,
+            penwidth=style.STYLES["output"].penwidth if is_output else s.penwidth,
             **{"class": classes},
         )
 
@@ -338,7 +373,7 @@ def _local_grads(v):
         return (None,) * len(v.parents)
 
 
-def render(root: autograd.Value, path: str | os.PathLike, **options) -> Path:
+def render(root, path: str | os.PathLike, **options) -> Path:
     """Draw ``root``'s graph (``draw_graph`` options) to an SVG, PNG or PDF file, by the path's suffix.
 
     Creates missing folders and writes atomically (no half-written file on failure).

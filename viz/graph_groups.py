@@ -25,7 +25,7 @@ class Group:
     kind: str
     name: str
     members: list = field(default_factory=list)
-    outputs: list = field(default_factory=list)  # members used outside the group, or the root
+    outputs: list = field(default_factory=list)  # members used outside the group, or the graph's outputs
     parameters: int = 0
 
     @property
@@ -33,7 +33,7 @@ class Group:
         return f"g{self.index}"
 
 
-def group_nodes(order: list[autograd.Value], root: autograd.Value, kind: str) -> dict:
+def group_nodes(order: list[autograd.Value], outputs, kind: str) -> dict:
     """node -> Group for every node that belongs to a ``kind`` scope (others are absent).
 
     ``order`` lists every node with each after its parents (leaves first).
@@ -64,7 +64,7 @@ def group_nodes(order: list[autograd.Value], root: autograd.Value, kind: str) ->
         for p in v.parents:
             consumers.setdefault(p, set()).add(group_of.get(v))
     for v in order:
-        if v in group_of or not v.is_leaf or v is root:
+        if v in group_of or not v.is_leaf or v in outputs:
             continue
         if not isinstance(v, autograd.Parameter):
             continue
@@ -84,7 +84,7 @@ def group_nodes(order: list[autograd.Value], root: autograd.Value, kind: str) ->
         g.members.append(v)
         if isinstance(v, autograd.Parameter):
             g.parameters += 1
-        if v is root or any(c is not g for c in consumers.get(v, ())):
+        if v in outputs or any(c is not g for c in consumers.get(v, ())):
             g.outputs.append(v)
     return group_of
 

@@ -56,9 +56,9 @@ DESCRIPTIONS = {
 }
 
 
-def kind_of(node: autograd.Value, root: autograd.Value) -> str:
+def kind_of(node: autograd.Value, outputs) -> str:
     """input, parameter, constant, intermediate or output: what the node is in this graph."""
-    if node is root:
+    if node in outputs:
         return "output"
     if not node.is_leaf:
         return "intermediate"

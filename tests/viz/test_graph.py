@@ -407,3 +407,38 @@ def _fill(svg, element_id: str) -> str:
 
 def _all_texts(svg) -> list[str]:
     return [t.text or "" for t in svg.root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_a_layers_outputs_are_drawn_together_each_marked_as_an_output(draw, printed_close):
+    layer = nn.Layer(3, 4, activation="tanh", seed=0)
+    xs = [Value(1.0, label="x1"), Value(-2.0, label="x2"), Value(0.5, label="x3")]
+    outputs = layer(xs)
+    svg = draw(outputs)
+    ids = viz.graph.node_ids(outputs)
+    assert {i for i in svg.ids("v") if "output" in svg.classes(i)} == {ids[h] for h in outputs}
+    assert [printed_close(svg.number(ids[h], "data"), h.data) for h in outputs] == [True] * 4
+    # Shared inputs are drawn once, feeding all four neurons.
+    x1_edges = [e for e in svg.ids("e") if svg.edge_ends(e)[0] == ids[xs[0]]]
+    assert len(x1_edges) == 4
+
+
+def test_a_layers_outputs_collapsed_stand_in_the_order_of_the_neurons(draw):
+    layer = nn.Layer(3, 4, activation="tanh", seed=0)
+    outputs = layer([1.0, -2.0, 0.5])
+    svg = draw(outputs, collapse="neuron")
+    groups = svg.ids("g")
+    assert [[t for t in svg.texts(g) if t.startswith("neurons.")][0] for g in groups] == [
+        f"neurons.{j}" for j in range(4)
+    ]
+    assert all("output" in svg.classes(g) for g in groups)
+    # One column, top to bottom in the neurons' order (SVG y grows downwards).
+    names = [next(t for t in svg.by_id[g].iter() if (t.text or "").startswith("neurons.")) for g in groups]
+    assert len({t.get("x") for t in names}) == 1
+    heights = [float(t.get("y")) for t in names]
+    assert heights == sorted(heights)
+
+
+@pytest.mark.parametrize("bad", [[], [1.0, 2.0], "y", None])
+def test_draw_graph_refuses_anything_but_a_value_or_a_list_of_values(bad):
+    with pytest.raises(TypeError, match="a Value .* or a list of Values"):
+        viz.draw_graph(bad)
