@@ -28,38 +28,45 @@ def topological_order(root: Value) -> list[Value]:
     return _depth_first(root, zero_interior=False)
 
 
+_DONE = object()  # on the stack above a node: "its operands are done, append it"
+
+
 def _depth_first(root, zero_interior):
     """topological_order; with zero_interior, it also sets interior grads to 0 on the way
     (backward needs that, and doing it here saves a pass over a large graph)."""
     visited = set()
     order = []
-    stack = [(root, False)]
-    push, pop, visit = stack.append, stack.pop, visited.add
+    stack = [root]
+    push, pop, visit, append = stack.append, stack.pop, visited.add, order.append
     while stack:
-        v, parents_done = pop()
-        if parents_done:
-            order.append(v)  # every parent of v is in order already
-        elif v not in visited:
-            visit(v)
-            push((v, True))
-            a = v._a  # the operands' slots (see Value.parents)
-            if a is None:
-                continue
-            if zero_interior:
-                v.grad = 0.0
-            # Operands are pushed last first, so the search walks them first to last:
-            # leaves come out in the order they were written (x1, x2, x3), and backward
-            # visits the most recently made nodes first, as PyTorch does.
-            if type(a) is tuple:
-                for p in reversed(a):
-                    if p not in visited:
-                        push((p, False))
-            else:
-                b = v._b
-                if b is not None and b not in visited:
-                    push((b, False))
-                if a not in visited:
-                    push((a, False))
+        v = pop()
+        if v is _DONE:
+            append(pop())  # every operand of this node is in order already
+            continue
+        if v in visited:
+            continue
+        visit(v)
+        a = v._a  # the operands' slots (see Value.parents)
+        if a is None:
+            append(v)  # a leaf
+            continue
+        if zero_interior:
+            v.grad = 0.0
+        push(v)
+        push(_DONE)
+        # Operands are pushed last first, so the search walks them first to last:
+        # leaves come out in the order they were written (x1, x2, x3), and backward
+        # visits the most recently made nodes first, as PyTorch does.
+        if type(a) is tuple:
+            for p in reversed(a):
+                if p not in visited:
+                    push(p)
+        else:
+            b = v._b
+            if b is not None and b not in visited:
+                push(b)
+            if a not in visited:
+                push(a)
     order.reverse()
     return order
 
