@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import autograd
 
+from .by_name import lookup
+
 
 def linear(s):
     """h = s: no non-linearity (a network of linear layers is one linear map)."""
@@ -31,8 +33,7 @@ SATURATING = frozenset({"sigmoid", "tanh"})
 
 def check(name: str) -> str:
     """``name`` if it names an activation, else a ValueError listing the valid names."""
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; expected one of: {', '.join(ACTIVATIONS)}")
+    lookup(ACTIVATIONS, name, "activation")
     return name
 
 

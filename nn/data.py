@@ -17,6 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from .by_name import lookup
 from .init import as_rng
 
 TWO_PI = 2.0 * math.pi
@@ -160,9 +161,7 @@ REGRESSION = frozenset({"plane", "six_gaussians"})
 
 def generate(name: str, n=500, noise=0.0, seed=0):
     """The data set called ``name``: ``DATASETS[name](n, noise, seed)``."""
-    if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; expected one of: {', '.join(DATASETS)}")
-    return DATASETS[name](n, noise, seed)
+    return lookup(DATASETS, name, "data set")(n, noise, seed)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from numbers import Integral
 
 import numpy as np
 
+from .by_name import lookup
+
 
 def kaiming(fan_in, fan_out, rng, size):
     """w ~ N(0, 2 / fan_in)."""
@@ -46,11 +48,7 @@ INITS = {"kaiming": kaiming, "xavier": xavier, "uniform": uniform, "zeros": zero
 
 def get(init):
     """The rule called ``init`` (or ``init`` itself if it is a function)."""
-    if callable(init):
-        return init
-    if not isinstance(init, str) or init not in INITS:
-        raise ValueError(f"unknown init {init!r}; expected one of: {', '.join(INITS)} (or a function)")
-    return INITS[init]
+    return lookup(INITS, init, "init", functions_too=True)
 
 
 def name_of(init) -> str:

@@ -23,6 +23,8 @@ import numpy as np
 import autograd
 from autograd import Value
 
+from .by_name import lookup
+
 _sum = autograd.sum
 
 
@@ -122,11 +124,7 @@ LOSSES = {"mse": mse, "bce": binary_cross_entropy, "cross_entropy": mean_cross_e
 
 def get(loss):
     """The batch loss called ``loss`` (or ``loss`` itself if it is a function)."""
-    if callable(loss):
-        return loss
-    if not isinstance(loss, str) or loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; expected one of: {', '.join(LOSSES)} (or a function)")
-    return LOSSES[loss]
+    return lookup(LOSSES, loss, "loss", functions_too=True)
 
 
 def _rows(outputs) -> list[list[Value]]:

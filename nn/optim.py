@@ -13,6 +13,8 @@ from numbers import Real
 
 from autograd import Value
 
+from .by_name import lookup
+
 
 class Optimizer:
     """What SGD and Adam share: the parameters, the learning rate, zero_grad."""
@@ -123,9 +125,7 @@ DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
 
 def make(name: str, params, lr=None) -> Optimizer:
     """The optimiser called ``name`` over ``params`` (``lr`` defaults to DEFAULT_LR[name])."""
-    if not isinstance(name, str) or name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; expected one of: {', '.join(OPTIMIZERS)}")
-    return OPTIMIZERS[name](params, lr=DEFAULT_LR[name] if lr is None else lr)
+    return lookup(OPTIMIZERS, name, "optimizer")(params, lr=DEFAULT_LR[name] if lr is None else lr)
 
 
 def _number(x, what):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
+from .by_name import lookup
+
 
 class Schedule:
     """A learning rate per epoch; ``rates(base_lr, n)`` lists the first n (for a plot)."""
@@ -74,9 +76,7 @@ SCHEDULES = {"step": StepDecay, "linear": LinearDecay, "cosine": CosineDecay}
 
 def make(name: str, **kwargs) -> Schedule:
     """The schedule called ``name``, e.g. ``make("step", every=100, gamma=0.5)``."""
-    if not isinstance(name, str) or name not in SCHEDULES:
-        raise ValueError(f"unknown schedule {name!r}; expected one of: {', '.join(SCHEDULES)}")
-    return SCHEDULES[name](**kwargs)
+    return lookup(SCHEDULES, name, "schedule")(**kwargs)
 
 
 def _epochs(n, what):
