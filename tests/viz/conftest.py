@@ -13,6 +13,7 @@ matplotlib.use("Agg")  # no window: the tests draw into files and arrays
 
 import autograd  # noqa: E402
 import viz  # noqa: E402
+import viz.cli  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -75,6 +76,21 @@ class SvgPicture:
         title = self.by_id[element_id].find(f"{SVG}title").text
         tail, head = title.split("->")
         return tail, head
+
+
+@pytest.fixture
+def cli(capsys):
+    """cli(command, *args) runs ``backprop-lab command args`` in-process: (exit status, stdout, stderr)."""
+
+    def run(command, *args) -> tuple[int, str, str]:
+        try:
+            status = viz.cli.main([command, *args])
+        except SystemExit as exit:  # argparse's own exits (--help, a bad or missing argument)
+            status = exit.code
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import viz.cli
 from viz import expression
 from viz.graph_style import number
 
@@ -19,26 +18,16 @@ CONSOLE_SCRIPT = Path(sys.executable).with_name("backprop-lab")
 LECTURE = "sin(w1*x + log(x)) + cos(x)"
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    """viz.cli.main in-process: (exit status, stdout, stderr)."""
-    try:
-        status = viz.cli.main(["graph", *args])
-    except SystemExit as exit:  # argparse's own exits (--help, a missing argument)
-        status = exit.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def hostile_expressions() -> list[str]:
     lines = HOSTILE.read_text(encoding="utf-8").split("\n")
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
 def test_the_lecture_example_prints_value_and_gradients_and_writes_pictures(
-    capsys, tmp_path, hand_gradients, read_svg
+    cli, tmp_path, hand_gradients, read_svg
 ):
     graph, steps = tmp_path / "out" / "graph.svg", tmp_path / "out" / "steps.html"
-    status, out, err = run(capsys, LECTURE, "--at", "x=2", "w1=0.5", "-o", str(graph), "--steps", str(steps))
+    status, out, err = cli("graph", LECTURE, "--at", "x=2", "w1=0.5", "-o", str(graph), "--steps", str(steps))
     assert (status, err) == (0, "")
     y = math.sin(0.5 * 2 + math.log(2)) + math.cos(2)
     assert f"y      = {y:.7g}" in out
@@ -51,10 +40,10 @@ def test_the_lecture_example_prints_value_and_gradients_and_writes_pictures(
     assert "Backprop step by step" in steps.read_text()
 
 
-def test_local_grads_and_color_by_grad_reach_the_picture(capsys, tmp_path, read_svg):
+def test_local_grads_and_color_by_grad_reach_the_picture(cli, tmp_path, read_svg):
     graph = tmp_path / "graph.svg"
-    status, _, _ = run(
-        capsys, LECTURE, "--at", "x=2", "w1=0.5", "-o", str(graph), "--local-grads", "--color-by", "grad"
+    status, _, _ = cli(
+        "graph", LECTURE, "--at", "x=2", "w1=0.5", "-o", str(graph), "--local-grads", "--color-by", "grad"
     )
     assert status == 0
     svg = read_svg(graph.read_bytes())
@@ -63,18 +52,16 @@ def test_local_grads_and_color_by_grad_reach_the_picture(capsys, tmp_path, read_
     assert "|grad|" in [t.text for t in svg.root.iter("{http://www.w3.org/2000/svg}text")]
 
 
-def test_at_values_may_be_given_with_commas(capsys):
-    status, out, _ = run(capsys, "x*y", "--at", "x=3,y=-0.5")
+def test_at_values_may_be_given_with_commas(cli):
+    status, out, _ = cli("graph", "x*y", "--at", "x=3,y=-0.5")
     assert status == 0 and "dy/dx = -0.5" in out and "dy/dy = 3" in out
 
 
 @pytest.mark.parametrize("text", hostile_expressions())
-def test_a_hostile_expression_is_refused_with_one_line_and_no_side_effect(
-    capsys, tmp_path, monkeypatch, text
-):
+def test_a_hostile_expression_is_refused_with_one_line_and_no_side_effect(cli, tmp_path, monkeypatch, text):
     monkeypatch.chdir(tmp_path)
     at = ["--at", "x=2"] if re.search(r"\bx\b", text) else []
-    status, out, err = run(capsys, text, *at, "-o", "graph.svg", "--steps", "steps.html")
+    status, out, err = cli("graph", text, *at, "-o", "graph.svg", "--steps", "steps.html")
     assert status == 2
     assert out == ""
     lines = err.splitlines()
@@ -94,9 +81,9 @@ def test_a_hostile_expression_is_refused_with_one_line_and_no_side_effect(
         ("sin(" * 41 + "x" + ")" * 41, 41 * 4),
     ],
 )
-def test_huge_or_deep_input_is_refused_before_it_costs_anything(capsys, tmp_path, monkeypatch, text, column):
+def test_huge_or_deep_input_is_refused_before_it_costs_anything(cli, tmp_path, monkeypatch, text, column):
     monkeypatch.chdir(tmp_path)
-    status, out, err = run(capsys, text, "--at", "x=1", "-o", "graph.svg")
+    status, out, err = cli("graph", text, "--at", "x=1", "-o", "graph.svg")
     if column is None and status == 0:
         pytest.fail(f"accepted {text[:40]}...")
     assert status == 2 and out == ""
@@ -106,15 +93,15 @@ def test_huge_or_deep_input_is_refused_before_it_costs_anything(capsys, tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_expression_starting_with_minus_needs_a_space(capsys):
-    status, _, err = run(capsys, "-x*2", "--at", "x=3")
+def test_an_expression_starting_with_minus_needs_a_space(cli):
+    status, _, err = cli("graph", "-x*2", "--at", "x=3")
     assert status == 2 and len(err.splitlines()) == 1
     assert 'needs a space in front: " -x*2"' in err
-    status, out, _ = run(capsys, " -x*2", "--at", "x=3")
+    status, out, _ = cli("graph", " -x*2", "--at", "x=3")
     assert status == 0 and re.search(r"^y +=  ?-6$", out, re.M)
 
 
-def test_refusals_say_what_and_where(capsys):
+def test_refusals_say_what_and_where(cli):
     cases = {
         "x.__class__": "column 2: attribute access",
         "x + __import__('os')": "column 5: names starting with _ are not allowed",
@@ -127,16 +114,16 @@ def test_refusals_say_what_and_where(capsys):
         "x + foo(x)": "column 5: unknown function foo",
     }
     for text, expected in cases.items():
-        status, _, err = run(capsys, text, *(["--at", "x=2"] if "x" in text else []))
+        status, _, err = cli("graph", text, *(["--at", "x=2"] if "x" in text else []))
         assert status == 2 and f"error: {expected}" in err, (text, err)
 
 
-def test_a_missing_or_unknown_variable_names_it(capsys):
-    status, _, err = run(capsys, LECTURE, "--at", "x=2")
+def test_a_missing_or_unknown_variable_names_it(cli):
+    status, _, err = cli("graph", LECTURE, "--at", "x=2")
     assert status == 2 and "column 5: no value for the variable w1: add --at w1=NUMBER" in err
-    status, _, err = run(capsys, "sin(x)")
+    status, _, err = cli("graph", "sin(x)")
     assert status == 2 and "column 5: no value for the variable x" in err
-    status, _, err = run(capsys, "sin(x)", "--at", "x=1", "z=2")
+    status, _, err = cli("graph", "sin(x)", "--at", "x=1", "z=2")
     assert status == 2 and "--at z: z is not in the expression (its variables: x)" in err
 
 
@@ -155,16 +142,16 @@ def test_a_missing_or_unknown_variable_names_it(capsys):
         ("exp=1", "exp is a function"),
     ],
 )
-def test_at_values_are_read_as_numbers_never_run(capsys, tmp_path, monkeypatch, value, message):
+def test_at_values_are_read_as_numbers_never_run(cli, tmp_path, monkeypatch, value, message):
     monkeypatch.chdir(tmp_path)
-    status, out, err = run(capsys, "x + 1", "--at", value)
+    status, out, err = cli("graph", "x + 1", "--at", value)
     assert status == 2 and out == ""
     assert len(err.splitlines()) == 1 and message in err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_value_given_twice_is_refused(capsys):
-    status, _, err = run(capsys, "x + 1", "--at", "x=1", "x=2")
+def test_a_value_given_twice_is_refused(cli):
+    status, _, err = cli("graph", "x + 1", "--at", "x=1", "x=2")
     assert status == 2 and "--at x: given twice" in err
 
 
@@ -177,27 +164,27 @@ def test_a_value_given_twice_is_refused(capsys):
         ("sqrt(x)", "x=0", "sqrt: the derivative of sqrt(a) is infinite here"),  # found by backward
     ],
 )
-def test_engine_domain_errors_exit_2_with_one_line(capsys, tmp_path, text, at, message):
-    status, out, err = run(capsys, text, "--at", at, "-o", str(tmp_path / "g.svg"))
+def test_engine_domain_errors_exit_2_with_one_line(cli, tmp_path, text, at, message):
+    status, out, err = cli("graph", text, "--at", at, "-o", str(tmp_path / "g.svg"))
     assert status == 2 and out == ""
     assert err.splitlines() == [f"backprop-lab graph: error: {message}"] or message in err
     assert len(err.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_picture_type_that_cannot_be_written_is_refused_first(capsys, tmp_path):
-    status, out, err = run(capsys, "x", "--at", "x=1", "-o", str(tmp_path / "g.jpg"))
+def test_a_picture_type_that_cannot_be_written_is_refused_first(cli, tmp_path):
+    status, out, err = cli("graph", "x", "--at", "x=1", "-o", str(tmp_path / "g.jpg"))
     assert status == 2 and out == "" and "must end in .svg, .png, .pdf" in err
-    status, out, err = run(capsys, "x", "--at", "x=1", "--steps", str(tmp_path / "steps.svg"))
+    status, out, err = cli("graph", "x", "--at", "x=1", "--steps", str(tmp_path / "steps.svg"))
     assert status == 2 and out == "" and "must end in .html" in err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_dot_the_command_says_how_to_install_it(capsys, tmp_path, monkeypatch):
+def test_without_dot_the_command_says_how_to_install_it(cli, tmp_path, monkeypatch):
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    status, out, err = run(capsys, "x * x", "--at", "x=3", "-o", str(tmp_path / "g.svg"))
+    status, out, err = cli("graph", "x * x", "--at", "x=3", "-o", str(tmp_path / "g.svg"))
     assert status == 1
     assert "dy/dx = 6" in out  # the numbers came out before the picture failed
     (line,) = err.splitlines()
@@ -205,8 +192,8 @@ def test_without_dot_the_command_says_how_to_install_it(capsys, tmp_path, monkey
     assert (tmp_path / "g.dot").exists() and not (tmp_path / "g.svg").exists()
 
 
-def test_help_explains_with_an_example(capsys):
-    status, out, _ = run(capsys, "--help")
+def test_help_explains_with_an_example(cli):
+    status, out, _ = cli("graph", "--help")
     assert status == 0
     assert 'backprop-lab graph "sin(w1*x + log(x)) + cos(x)" --at x=2 w1=0.5 -o graph.svg' in out
     for name in expression.FUNCTIONS:

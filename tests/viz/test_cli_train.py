@@ -20,23 +20,13 @@ TINY = ["--points", "40", "--epochs", "3", "--hidden", "3", "--batch-size", "10"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    """viz.cli.main in-process: (exit status, stdout, stderr)."""
-    try:
-        status = viz.cli.main(["train", *args])
-    except SystemExit as exit:  # argparse's own exits (--help, a bad option)
-        status = exit.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def snapshot(folder: Path) -> dict:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 
 
-def test_a_tiny_run_writes_every_file_and_prints_the_accuracies(capsys, tmp_path):
+def test_a_tiny_run_writes_every_file_and_prints_the_accuracies(cli, tmp_path):
     out = tmp_path / "runs" / "tiny"
-    status, stdout, _ = run(capsys, *TINY, "--out", str(out))
+    status, stdout, _ = cli("train", *TINY, "--out", str(out))
     assert status == 0
     assert {p.name for p in out.iterdir()} >= set(viz.cli_train.FILES)
     assert sorted(p.name for p in tmp_path.joinpath("runs").iterdir()) == ["tiny"]  # no work folder left over
@@ -59,9 +49,9 @@ def test_a_tiny_run_writes_every_file_and_prints_the_accuracies(capsys, tmp_path
     assert document["options"]["hidden"] == [3] and document["results"]["test_accuracy"] == test
 
 
-def test_a_regression_set_prints_the_losses(capsys, tmp_path):
-    status, stdout, _ = run(
-        capsys, *TINY, "--dataset", "plane", "--features", "x1,x2", "--out", str(tmp_path / "p")
+def test_a_regression_set_prints_the_losses(cli, tmp_path):
+    status, stdout, _ = cli(
+        "train", *TINY, "--dataset", "plane", "--features", "x1,x2", "--out", str(tmp_path / "p")
     )
     assert status == 0
     assert "train loss (mse):" in stdout and "test loss (mse):" in stdout
@@ -84,65 +74,65 @@ def test_a_regression_set_prints_the_losses(capsys, tmp_path):
     ],
 )
 def test_a_bad_value_exits_2_with_one_line_and_writes_nothing(
-    capsys, tmp_path, monkeypatch, option, value, says
+    cli, tmp_path, monkeypatch, option, value, says
 ):
     monkeypatch.chdir(tmp_path)
-    status, stdout, stderr = run(capsys, option, value)
+    status, stdout, stderr = cli("train", option, value)
     assert status == 2
     assert stdout == ""
     assert stderr.count("\n") == 1 and stderr.startswith(f"backprop-lab train: error: {says}")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_existing_output_folder_is_left_untouched_without_force(capsys, tmp_path):
+def test_an_existing_output_folder_is_left_untouched_without_force(cli, tmp_path):
     out = tmp_path / "run"
-    assert run(capsys, *TINY, "--out", str(out))[0] == 0
+    assert cli("train", *TINY, "--out", str(out))[0] == 0
     before = snapshot(out)
-    status, stdout, stderr = run(capsys, *TINY, "--out", str(out))
+    status, stdout, stderr = cli("train", *TINY, "--out", str(out))
     assert status == 2 and stdout == ""
     hint = "add --force to replace it, or choose another --out"
     assert stderr == f"backprop-lab train: error: --out {out} already exists; {hint}\n"
     assert snapshot(out) == before
 
 
-def test_force_replaces_an_earlier_run(capsys, tmp_path):
+def test_force_replaces_an_earlier_run(cli, tmp_path):
     out = tmp_path / "run"
-    assert run(capsys, *TINY, "--out", str(out))[0] == 0
-    status, _, _ = run(capsys, *TINY, "--seed", "1", "--out", str(out), "--force")
+    assert cli("train", *TINY, "--out", str(out))[0] == 0
+    status, _, _ = cli("train", *TINY, "--seed", "1", "--out", str(out), "--force")
     assert status == 0
     assert json.loads((out / "run.json").read_text())["options"]["seed"] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 
 
-def test_force_never_replaces_a_folder_that_is_not_a_run(capsys, tmp_path):
+def test_force_never_replaces_a_folder_that_is_not_a_run(cli, tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "thesis.tex").write_text("years of work")
-    status, _, stderr = run(capsys, *TINY, "--out", str(out), "--force")
+    status, _, stderr = cli("train", *TINY, "--out", str(out), "--force")
     assert status == 2 and stderr.count("\n") == 1
     assert "was not made by backprop-lab train" in stderr
     assert (out / "thesis.tex").read_text() == "years of work" and len(list(out.iterdir())) == 1
 
 
-def test_an_output_path_that_is_a_file_is_refused(capsys, tmp_path):
+def test_an_output_path_that_is_a_file_is_refused(cli, tmp_path):
     out = tmp_path / "file"
     out.write_text("x")
-    status, _, stderr = run(capsys, *TINY, "--out", str(out))
+    status, _, stderr = cli("train", *TINY, "--out", str(out))
     assert status == 2 and "is not a folder" in stderr and out.read_text() == "x"
 
 
-def test_an_interruption_while_writing_leaves_nothing_behind(capsys, tmp_path, monkeypatch):
+def test_an_interruption_while_writing_leaves_nothing_behind(cli, tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(viz.cli_train, "draw_network", interrupted)
-    status, _, stderr = run(capsys, *TINY, "--out", str(tmp_path / "run"))
+    status, _, stderr = cli("train", *TINY, "--out", str(tmp_path / "run"))
     assert status == 130 and "nothing was written" in stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_help_lists_the_data_sets_features_and_activations(capsys):
-    status, stdout, _ = run(capsys, "--help")
+def test_help_lists_the_data_sets_features_and_activations(cli):
+    status, stdout, _ = cli("train", "--help")
     assert status == 0
     for name in [*nn.data.DATASETS, *nn.data.FEATURES, *nn.ACTIVATIONS]:
         assert name in stdout
