@@ -6,14 +6,13 @@ draws the lecture's example graph and its step-by-step player, one neuron's grap
 gallery of activations, the spiral in three coordinate systems, a network trained on the
 raw spiral next to one neuron trained on engineered features, and the vanishing-gradient
 comparison, then writes an index.html that shows them all with a sentence each. The
-folder is built aside and renamed into place at the end (``viz.output_folder``), so it
+folder is built aside and renamed into place at the end (``viz.cli.output_folder``), so it
 is complete or absent; running the demo again replaces the folder it made before.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from dataclasses import dataclass
@@ -25,16 +24,20 @@ import matplotlib.pyplot as plt
 import autograd
 import nn
 
-from . import cli, demo_page, output_folder  # cli imports this module too: cli.UsageError at run time
-from .figure_files import save_png
-from .files import write_atomic
-from .graph import GraphvizNotFound, pipe, render
-from .network import draw_network
-from .player import save_steps_html
-from .plot_activations import plot_activations
-from .plot_boundary import plot_decision_boundary
-from .plot_features import plot_feature_space
-from .plot_training import plot_gradient_flow, plot_history
+from ..files import write_atomic
+from ..graph import GraphvizNotFound, pipe, render
+from ..network import draw_network
+from ..plots import (
+    plot_activations,
+    plot_decision_boundary,
+    plot_feature_space,
+    plot_gradient_flow,
+    plot_history,
+)
+from ..plots.figure_files import save_png
+from ..steps import save_steps_html
+from . import demo_page, output_folder
+from .common import UsageError, argparse_error, print_error, schedule
 
 COMMAND = "demo"
 FEATURES = ["r", "spiral"]
@@ -75,12 +78,7 @@ def add_parser(subparsers):
     )
     parser.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)  # tiny sizes, for the tests
     parser.set_defaults(run=run)
-    parser.error = _one_line_error
-
-
-def _one_line_error(message: str):
-    print(f"backprop-lab demo: error: {message}", file=sys.stderr)
-    sys.exit(2)
+    parser.error = argparse_error(COMMAND)
 
 
 def run(args) -> int:
@@ -97,9 +95,9 @@ def run(args) -> int:
                 sections += part(folder, sizes)
             write_atomic(folder / "index.html", demo_page.page(TITLE, INTRO, sections))
     except output_folder.FolderInUse as error:
-        raise cli.UsageError(f"--out {error}") from None
+        raise UsageError(f"--out {error}") from None
     except GraphvizNotFound as error:
-        print(f"backprop-lab demo: error: {error}", file=sys.stderr)
+        print_error(COMMAND, str(error))
         return 1
     except KeyboardInterrupt:
         print("backprop-lab demo: interrupted; nothing was written", file=sys.stderr)
@@ -210,7 +208,6 @@ def _spiral(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
     """the spiral trained on raw (x1, x2) and on the features (r, spiral); this takes most of the time"""
     _, _, X_train, X_test, y_train, y_test = _spiral_data(sizes)
     raw = nn.MLP(2, [*sizes.raw_hidden, 1], activation="relu", seed=0)
-    schedule = nn.StepDecay(every=max(1, math.ceil(sizes.raw_epochs / 3)), gamma=0.3)
     history = nn.fit(
         raw,
         X_train,
@@ -219,7 +216,7 @@ def _spiral(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
         lr=0.01,
         epochs=sizes.raw_epochs,
         batch_size=10,
-        schedule=schedule,
+        schedule=schedule("step", sizes.raw_epochs),
         validation=(X_test, y_test),
         seed=0,
     )

@@ -4,22 +4,21 @@
 
 evaluates the expression, runs backward, prints the value and the gradient of every
 variable, and writes the pictures. The expression is parsed, never run (see
-``viz.expression``); bad input exits with status 2 and one line saying what and where.
+``viz.cli.expression``); bad input exits with status 2 and one line saying what and where.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from pathlib import Path
 
 import autograd
 
-from . import cli  # cli imports this module too: use cli.UsageError at run time, not import time
+from ..graph import FORMATS, GraphvizNotFound, render
+from ..steps import save_steps_html
+from .common import UsageError, argparse_error, print_error
 from .expression import FUNCTIONS, ExpressionError, parse, parse_values
-from .graph import FORMATS, GraphvizNotFound, render
-from .player import save_steps_html
 
 EXAMPLE = """\
 example (the lecture's graph):
@@ -74,15 +73,14 @@ def add_parser(subparsers):
         help="colour nodes by kind (input, constant, ...) or by |gradient| on a log scale",
     )
     parser.set_defaults(run=run)
-    parser.error = _one_line_error
+    parser.error = argparse_error("graph", _leading_minus_hint)
 
 
-def _one_line_error(message: str):
-    """argparse's errors for this command as one line (it would print the usage first), exit 2."""
+def _leading_minus_hint(message: str) -> str:
+    """argparse reads a leading - as an option: say how to write such an expression."""
     if "unrecognized arguments" in message or "required: expression" in message:
-        message += ' (an expression that starts with - needs a space in front: " -x*2")'
-    print(f"backprop-lab graph: error: {message}", file=sys.stderr)
-    sys.exit(2)
+        return ' (an expression that starts with - needs a space in front: " -x*2")'
+    return ""
 
 
 def run(args) -> int:
@@ -92,7 +90,7 @@ def run(args) -> int:
         root, leaves = expression.evaluate(parse_values(args.at))
         root.backward()
     except (ExpressionError, autograd.DomainError) as error:
-        raise cli.UsageError(str(error)) from None
+        raise UsageError(str(error)) from None
     if not root.label and not root.is_leaf:
         root.label = "y"
     name = root.label or "y"
@@ -110,10 +108,10 @@ def run(args) -> int:
         if steps:
             print(f"wrote {save_steps_html(root, steps, **options)}")
     except GraphvizNotFound as error:
-        print(f"backprop-lab graph: error: {error}", file=sys.stderr)
+        print_error("graph", str(error))
         return 1
     except ValueError as error:  # a graph too large to draw
-        raise cli.UsageError(str(error)) from None
+        raise UsageError(str(error)) from None
     return 0
 
 
@@ -121,8 +119,8 @@ def _check_paths(args) -> tuple[Path | None, Path | None]:
     """Refuse a file type we cannot write before anything is computed or written."""
     output = Path(args.output) if args.output else None
     if output and output.suffix.lower() not in FORMATS:
-        raise cli.UsageError(f"-o {args.output}: the picture must end in {', '.join(FORMATS)}")
+        raise UsageError(f"-o {args.output}: the picture must end in {', '.join(FORMATS)}")
     steps = Path(args.steps) if args.steps else None
     if steps and steps.suffix.lower() != ".html":
-        raise cli.UsageError(f"--steps {args.steps}: the player is a web page, its name must end in .html")
+        raise UsageError(f"--steps {args.steps}: the player is a web page, its name must end in .html")
     return output, steps

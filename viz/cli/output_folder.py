@@ -15,7 +15,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .files import write_atomic
+from ..files import write_atomic
 
 MARKER = ".backprop-lab"
 """The marker file's name; it holds the name of the command that made the folder."""

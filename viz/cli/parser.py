@@ -1,23 +1,18 @@
-"""backprop-lab: the command line, one entry point with sub-commands.
+"""backprop-lab's parser: one entry point, a sub-command per module, and ``main``.
 
 Each sub-command lives in its own module with ``add_parser(subparsers)``, which
 registers it and sets ``run(args) -> exit status`` as the parser's default.
-A bad value raises ``UsageError``: the command exits 2 with one clear line.
+A bad value raises ``common.UsageError``: the command exits 2 with one clear line.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from . import cli_graph, cli_train, demo
+from . import demo, graph, train
+from .common import UsageError, print_error
 
-
-class UsageError(Exception):
-    """Bad input on the command line: printed as one line, exit status 2."""
-
-
-COMMANDS = (demo, cli_graph, cli_train)
+COMMANDS = (demo, graph, train)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,9 +34,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except UsageError as error:
-        print(f"backprop-lab {args.command}: error: {error}", file=sys.stderr)
+        print_error(args.command, str(error))
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,7 +5,7 @@
 
 makes the data set, splits it into training and test points, trains an MLP on the chosen
 features with a progress bar, prints the final accuracies, and writes the model, the
-history and the pictures into ``--out``, all at once (see ``viz.output_folder``).
+history and the pictures into ``--out``, all at once (see ``viz.cli.output_folder``).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import matplotlib
 
 import nn
 
-from . import cli, output_folder  # cli imports this module too: use cli.UsageError at run time
-from .figure_files import save_png
-from .files import write_atomic
-from .graph import GraphvizNotFound, pipe
-from .network import draw_network
-from .plot_boundary import plot_decision_boundary
-from .plot_training import plot_gradient_flow, plot_history
+from ..files import write_atomic
+from ..graph import GraphvizNotFound, pipe
+from ..network import draw_network
+from ..plots import plot_decision_boundary, plot_gradient_flow, plot_history
+from ..plots.figure_files import save_png
+from . import output_folder
+from .common import SCHEDULES, UsageError, argparse_error, print_error, schedule
 
 COMMAND = "train"
 FILES = {
@@ -39,7 +39,6 @@ FILES = {
     "network.svg": "the network, Playground style: links by weight, each unit's picture over the plane",
     "run.json": "the options of this run and its final numbers",
 }
-SCHEDULES = ("none", "step", "linear", "cosine")
 
 EPILOG = """\
 example (the lecture's spiral, with engineered features):
@@ -128,19 +127,13 @@ def add_parser(subparsers):
         help="replace --out if it is an earlier run of backprop-lab train (never any other folder)",
     )
     parser.set_defaults(run=run)
-    parser.error = _one_line_error
+    parser.error = argparse_error(COMMAND)
 
 
 def _feature_text(name: str, formula: str) -> str:
     if formula == name or formula.startswith(name + " "):
         return formula
     return f"{name} = {formula}"
-
-
-def _one_line_error(message: str):
-    """argparse's errors as one line (it would print the usage first), exit status 2."""
-    print(f"backprop-lab train: error: {message}", file=sys.stderr)
-    sys.exit(2)
 
 
 def run(args) -> int:
@@ -151,7 +144,7 @@ def run(args) -> int:
     try:
         output_folder.check(out, COMMAND, args.force, hint)
     except output_folder.FolderInUse as error:
-        raise cli.UsageError(f"--out {error}") from None
+        raise UsageError(f"--out {error}") from None
     X, y = nn.data.generate(args.dataset, args.points, args.noise, seed=args.seed)
     X_train, X_test, y_train, y_test = nn.data.train_test_split(X, y, args.test_size, seed=args.seed)
     F_train, F_test = nn.data.features(X_train, args.features), nn.data.features(X_test, args.features)
@@ -170,7 +163,7 @@ def run(args) -> int:
             lr=args.lr,
             epochs=args.epochs,
             batch_size=args.batch_size,
-            schedule=_schedule(args.schedule, args.epochs),
+            schedule=schedule(args.schedule, args.epochs),
             validation=(F_test, y_test),
             seed=args.seed,
         )
@@ -186,7 +179,7 @@ def run(args) -> int:
         with output_folder.building(out, COMMAND, args.force, hint) as folder:
             drawn = _write(folder, out, model, history, args, results, X_train, y_train)
     except output_folder.FolderInUse as error:
-        raise cli.UsageError(f"--out {error}") from None
+        raise UsageError(f"--out {error}") from None
     except KeyboardInterrupt:
         print("backprop-lab train: interrupted; nothing was written", file=sys.stderr)
         return 130
@@ -194,7 +187,7 @@ def run(args) -> int:
         print(line)
     print(f"wrote into {out}: {', '.join(name for name in FILES if name in drawn)}")
     if "network.svg" not in drawn:
-        print(f"backprop-lab train: error: {drawn['error']}", file=sys.stderr)
+        print_error(COMMAND, drawn["error"])
         return 1
     return 130 if history.interrupted else 0
 
@@ -255,16 +248,6 @@ def _title(args, results) -> str:
 
 def _describe(model) -> str:
     return f"MLP({model.nin}, {model.sizes}, {model.layers[0].activation})"
-
-
-def _schedule(name: str, epochs: int):
-    if name == "step":
-        return nn.StepDecay(every=max(1, math.ceil(epochs / 3)), gamma=0.3)
-    if name == "linear":
-        return nn.LinearDecay(epochs, end_factor=0.01)
-    if name == "cosine":
-        return nn.CosineDecay(epochs, end_factor=0.01)
-    return None
 
 
 # Option types: each raises ArgumentTypeError with what was expected; argparse adds the option's name.

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import autograd
 
+from .ids import group_id
+
 COLLAPSE_KINDS = ("neuron", "layer")
 
 
@@ -30,7 +32,7 @@ class Group:
 
     @property
     def element_id(self) -> str:
-        return f"g{self.index}"
+        return group_id(self.index)
 
 
 def group_nodes(order: list[autograd.Value], outputs, kind: str) -> dict:

@@ -2,72 +2,29 @@
 
 The picture is the lecture's (and micrograd's): a box per value, a circle per op,
 value -> op -> value. It is built from the live objects and never changes them.
+``draw_graph`` returns a ``graphviz.Digraph`` and does nothing else: ``viz.graph.dot``
+lays it out and writes files.
 
-Element ids in the SVG are stable, so slides and the step player can address them:
-``v3`` is the value node number 3 (numbered leaves first, in an order where every node
-comes after its operands), ``op3`` the op that made it, ``e3_0`` the edge from its first
-operand into that op, ``e3_out`` the edge from the op to the value, ``g0`` a collapsed
-neuron or layer. Each node has a CSS class for its kind: input, parameter, constant,
-intermediate, output, op (plus the op's name, e.g. ``op-sin``), group.
+Its element ids are stable (``viz.graph.ids``). Each node has a CSS class for its kind:
+input, parameter, constant, intermediate, output, op (plus the op's name, e.g. ``op-sin``),
+group.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import graphviz
 
 import autograd
 
-from . import graph_style as style
-from .files import write_atomic
-from .graph_groups import COLLAPSE_KINDS, group_nodes
+from . import style
+from .collapse import COLLAPSE_KINDS, group_nodes
+from .ids import edge_id, node_order, op_id, out_edge_id, outputs_of, value_id
 from .names import picture_names
 
-FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
-PNG_DPI = "144"  # sharp on a projector; SVG and PDF are vector and need no dpi
 COLOR_BY = ("kind", "grad")
 RANKDIRS = ("LR", "TB", "RL", "BT")
-
-
-class GraphvizNotFound(RuntimeError):
-    """Graphviz's ``dot`` program is not installed (the Python package alone cannot lay out graphs)."""
-
-
-def outputs_of(root) -> tuple[autograd.Value, ...]:
-    """The graph's outputs: ``root`` itself, or each Value of a list of them (a layer's outputs)."""
-    roots = (
-        (root,)
-        if isinstance(root, autograd.Value)
-        else tuple(root)
-        if isinstance(root, (list, tuple))
-        else ()
-    )
-    if not roots or not all(isinstance(r, autograd.Value) for r in roots):
-        raise TypeError(
-            "draw_graph needs a Value (the output of an expression) or a list of Values (several outputs, "
-            f"such as a layer's), got {type(root).__name__}"
-        )
-    return tuple(dict.fromkeys(roots))
-
-
-def node_order(root) -> list[autograd.Value]:
-    """Every node of the graph, leaves first, each after its operands: the numbering of the ids.
-
-    With several outputs, each output's nodes follow those of the outputs before it.
-    """
-    order: dict[autograd.Value, None] = {}
-    for r in outputs_of(root):
-        order.update(dict.fromkeys(reversed(autograd.topological_order(r))))
-    return list(order)
-
-
-def node_ids(root) -> dict[autograd.Value, str]:
-    """The SVG element id of every value node: 'v0', 'v1', ... in ``node_order``."""
-    return {v: f"v{i}" for i, v in enumerate(node_order(root))}
 
 
 @dataclass(frozen=True)
@@ -178,7 +135,7 @@ class _Drawing:
                 "ordering": "in",  # operands in order (x1 above x2, a above b), as written
             },
             node_attr={"fontname": style.FONT, "fontsize": style.FONT_SIZE},
-            edge_attr={"fontname": style.FONT, "fontsize": style.EDGE_FONT_SIZE, "color": style.EDGE_COLOUR},
+            edge_attr={"fontname": style.FONT, "fontsize": style.EDGE_FONT_SIZE, "color": style.EDGE_COLOR},
         )
         kinds = set()
         for v in order:
@@ -226,13 +183,13 @@ class _Drawing:
         rows += self._number_rows(v)
         fill = self.scale.fill(self.grad(v)) if self.scale else s.fill
         self.dot.node(
-            f"v{i}",
+            value_id(i),
             label=_table(rows),
-            id=f"v{i}",
+            id=value_id(i),
             shape="box",
             style=s.style,
             fillcolor=fill,
-            fontcolor=style.text_colour(fill),
+            fontcolor=style.text_color(fill),
             color=s.border,
             penwidth=s.penwidth,
             peripheries=s.peripheries,
@@ -254,9 +211,9 @@ class _Drawing:
         op = v.op_entry
         s = style.STYLES["op"]
         self.dot.node(
-            f"op{i}",
+            op_id(i),
             label=op.symbol,
-            id=f"op{i}",
+            id=op_id(i),
             shape="circle",
             style=s.style,
             fillcolor="#f4f4f4" if self.scale else s.fill,
@@ -296,7 +253,7 @@ class _Drawing:
             shape="box",
             style=s.style,
             fillcolor=fill,
-            fontcolor=style.text_colour(fill),
+            fontcolor=style.text_color(fill),
             color=style.STYLES["output"].border if is_output else s.border,
             penwidth=style.STYLES["output"].penwidth if is_output else s.penwidth,
             **{"class": classes},
@@ -304,7 +261,7 @@ class _Drawing:
 
     def _element(self, v) -> str:
         g = self.group_of.get(v)
-        return g.element_id if g is not None else f"v{self.ids[v]}"
+        return g.element_id if g is not None else value_id(self.ids[v])
 
     def _edges(self, order):
         merged: dict[tuple[str, str], list] = {}  # edges touching a group: one line per pair of boxes
@@ -315,29 +272,29 @@ class _Drawing:
                 ds = self.locals[v]
                 for k, p in enumerate(v.parents):
                     source = self._element(p)
-                    if source.startswith("g"):
-                        merged.setdefault((source, f"op{i}"), []).append((f"e{i}_{k}", p))
+                    if p in self.group_of:
+                        merged.setdefault((source, op_id(i)), []).append((edge_id(i, k), p))
                         continue
                     attrs = {}
                     if self.local_grads:
                         attrs.update(
                             label=style.number(ds[k]),
-                            fontcolor=style.LOCAL_GRAD_COLOUR,
+                            fontcolor=style.LOCAL_GRAD_COLOR,
                         )
                     if self.scale:
                         d = ds[k]
                         attrs["color"], attrs["penwidth"] = self.scale.edge(
                             None if d is None else self.grad(v) * d
                         )
-                    self.dot.edge(source, f"op{i}", id=f"e{i}_{k}", **{"class": "edge-in"}, **attrs)
+                    self.dot.edge(source, op_id(i), id=edge_id(i, k), **{"class": "edge-in"}, **attrs)
                 attrs = {}
                 if self.scale:
                     attrs["color"], attrs["penwidth"] = self.scale.edge(self.grad(v))
-                self.dot.edge(f"op{i}", f"v{i}", id=f"e{i}_out", **{"class": "edge-out"}, **attrs)
+                self.dot.edge(op_id(i), value_id(i), id=out_edge_id(i), **{"class": "edge-out"}, **attrs)
             elif g is not None:
                 for k, p in enumerate(v.parents):
                     if self.group_of.get(p) is not g:
-                        merged.setdefault((self._element(p), g.element_id), []).append((f"e{i}_{k}", p))
+                        merged.setdefault((self._element(p), g.element_id), []).append((edge_id(i, k), p))
         for (source, target), edges in merged.items():
             values = list(dict.fromkeys(p for _, p in edges))
             attrs = {}
@@ -371,78 +328,3 @@ def _local_grads(v):
         return v.local_grads()
     except autograd.DomainError:
         return (None,) * len(v.parents)
-
-
-def render(root, path: str | os.PathLike, **options) -> Path:
-    """Draw ``root``'s graph (``draw_graph`` options) to an SVG, PNG or PDF file, by the path's suffix.
-
-    Creates missing folders and writes atomically (no half-written file on failure).
-    Without Graphviz's ``dot`` program it writes the DOT source next to ``path`` (same
-    name, suffix .dot) and raises ``GraphvizNotFound`` with the command to install it.
-    """
-    path = Path(path)
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ValueError(
-            f"render writes {', '.join(FORMATS)} files; got the suffix {path.suffix!r} in {str(path)!r}"
-        )
-    graph = draw_graph(root, **options)
-    return write_atomic(path, pipe(graph, fmt, path.with_suffix(".dot")))
-
-
-def pipe(graph: graphviz.Digraph, fmt: str, dot_path: str | os.PathLike | None = None) -> bytes:
-    """Lay out and draw ``graph`` with Graphviz; without ``dot``, save its source and say how to install it.
-
-    ``dot_path`` is where the DOT source goes when ``dot`` is missing (None: nowhere).
-    """
-    if fmt == "png":
-        graph = graph.copy()
-        graph.attr(dpi=PNG_DPI)
-    try:
-        return graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        saved = ""
-        if dot_path is not None:
-            write_atomic(dot_path, graph.source)
-            saved = f" The graph's DOT source is in {dot_path}."
-        raise GraphvizNotFound(
-            f"Graphviz's `dot` program was not found on PATH (the Python package `graphviz` only calls it). "
-            f"Install it with: {install_command()}.{saved}"
-        ) from None
-
-
-def install_command(platform: str | None = None) -> str:
-    """The command that installs Graphviz on this platform."""
-    platform = platform or sys.platform
-    if os.environ.get("CONDA_PREFIX"):
-        return "conda install -c conda-forge graphviz"
-    if platform == "darwin":
-        return "brew install graphviz"
-    if platform.startswith("win"):
-        return "winget install graphviz (or: choco install graphviz), then open a new terminal"
-    distro = _linux_distribution()
-    if distro & {"debian", "ubuntu"}:
-        return "sudo apt-get install graphviz"
-    if distro & {"fedora", "rhel", "centos"}:
-        return "sudo dnf install graphviz"
-    if distro & {"arch"}:
-        return "sudo pacman -S graphviz"
-    if distro & {"alpine"}:
-        return "sudo apk add graphviz"
-    return (
-        "your package manager (e.g. sudo apt-get install graphviz) or conda install -c conda-forge graphviz"
-    )
-
-
-def _linux_distribution() -> set[str]:
-    """ID and ID_LIKE from /etc/os-release ('debian', 'ubuntu', ...), empty if unknown."""
-    try:
-        text = Path("/etc/os-release").read_text()
-    except OSError:
-        return set()
-    names = set()
-    for line in text.splitlines():
-        key, _, value = line.partition("=")
-        if key in ("ID", "ID_LIKE"):
-            names.update(value.strip().strip('"').lower().split())
-    return names

@@ -12,7 +12,7 @@ import re
 
 import autograd
 
-from .graph_style import number
+from .style import number
 
 _INFIX_PRECEDENCE = {"add": 1, "sub": 1, "sum": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powc": 4}
 OPERAND = re.compile(r"\b(a\d*|b)\b")

@@ -19,8 +19,8 @@ FONT_SIZE = "14"
 OP_FONT_SIZE = "16"
 EDGE_FONT_SIZE = "12"
 WORD_FONT_SIZE = "11"  # the words "data" and "grad", smaller than the numbers
-LOCAL_GRAD_COLOUR = "#7a1fa2"  # the numbers on edges (local derivatives)
-EDGE_COLOUR = "#555555"
+LOCAL_GRAD_COLOR = "#7a1fa2"  # the numbers on edges (local derivatives)
+EDGE_COLOR = "#555555"
 
 KINDS = ("input", "parameter", "constant", "intermediate", "output")
 """The kinds of value node, in the order the legend lists them."""
@@ -98,8 +98,8 @@ ZERO_FILL = "#ffffff"
 ZERO_EDGE = "#c8c8c8"
 
 
-def _hex(colour: str) -> tuple[int, int, int]:
-    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+def _hex(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
 
 def _mix(t: float) -> str:
@@ -111,14 +111,14 @@ def _mix(t: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * f):02x}" for a, b in zip(lo, hi))
 
 
-def luminance(colour: str) -> float:
+def luminance(color: str) -> float:
     """Relative luminance of '#rrggbb' (0 black .. 1 white), to pick a readable text colour."""
 
     def channel(c):
         c /= 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (channel(c) for c in _hex(colour))
+    r, g, b = (channel(c) for c in _hex(color))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -173,9 +173,9 @@ class GradScale:
             )
         cells = [f'<td bgcolor="{ZERO_FILL}" border="1">0</td>']
         for k in range(self.low, self.high + 1):
-            colour = _mix((k - self.low) / (self.high - self.low))
-            text = "#ffffff" if luminance(colour) < 0.25 else "#000000"
-            cells.append(f'<td bgcolor="{colour}" border="1"><font color="{text}">1e{k}</font></td>')
+            color = _mix((k - self.low) / (self.high - self.low))
+            text = "#ffffff" if luminance(color) < 0.25 else "#000000"
+            cells.append(f'<td bgcolor="{color}" border="1"><font color="{text}">1e{k}</font></td>')
         return (
             '<table border="0" cellspacing="2" cellpadding="4">'
             + head.format(n=len(cells))
@@ -185,7 +185,7 @@ class GradScale:
         )
 
 
-def text_colour(fill: str) -> str:
+def text_color(fill: str) -> str:
     """Black on light fills, white on dark ones."""
     return "#ffffff" if luminance(fill) < 0.25 else "#000000"
 
@@ -206,7 +206,7 @@ def kinds_legend(kinds, local_grads: bool) -> str:
     rows = "<tr>" + "".join(cells) + "</tr>"
     if local_grads:
         rows += (
-            f'<tr><td colspan="{len(cells)}"><font color="{LOCAL_GRAD_COLOUR}">'
+            f'<tr><td colspan="{len(cells)}"><font color="{LOCAL_GRAD_COLOR}">'
             "numbers on edges: local derivative d out / d in</font></td></tr>"
         )
     return f'<table border="0" cellspacing="3" cellpadding="4">{rows}</table>'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from .files import write_atomic
+from ..files import write_atomic
 
 DPI = 130  # sharp on a projector, a few hundred kB per picture
 

@@ -18,8 +18,8 @@ from typing import ClassVar
 
 import autograd
 
-from .graph_style import number
-from .names import OPERAND, formula_text
+from ..graph.names import OPERAND, formula_text
+from ..graph.style import number
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What the step player shows at each step: highlighted elements, gradients, and the ledger.
 
 A ``Frame`` is one step of ``backprop_steps`` turned into picture terms: the SVG element
-ids to highlight (see ``viz.graph`` for the ids), the gradient to print in every value
+ids to highlight (see ``viz.graph.ids``), the gradient to print in every value
 box, and the ledger, the chain rule of the step written out with its numbers. The HTML
 player and the numbered SVG files are both drawn from frames, so they always agree.
 """
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import autograd
 
-from .graph import node_order
-from .graph_style import number
-from .names import node_names, output_name
-from .steps import backprop_steps
+from ..graph.ids import edge_id, node_ids, node_order, op_id, out_edge_id
+from ..graph.names import node_names, output_name
+from ..graph.style import number
+from .backprop import backprop_steps
 
 
 @dataclass
@@ -43,12 +43,13 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
     """One frame per step of ``backprop_steps(root, forward)``."""
     order = node_order(root)
     index = {v: i for i, v in enumerate(order)}
+    box = node_ids(root)
     names = node_names(root)
     out_name = output_name(root, names)
     steps = backprop_steps(root, forward=forward)
     forward_steps = [s for s in steps if s.kind == "forward"]
     backward_count = len(steps) - len(forward_steps)
-    zero = {f"v{i}": 0.0 for i in range(len(order))}
+    zero = dict.fromkeys(box.values(), 0.0)
     not_computed = [v for v in order if v.parents]
     result = []
     for n, step in enumerate(steps):
@@ -60,23 +61,23 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
                 Frame(
                     "forward",
                     f"Forward {n + 1} of {len(forward_steps)}: {v.op_entry.symbol}",
-                    [f"v{i}", f"op{i}"],
-                    [f"e{i}_{k}" for k in range(len(v.parents))] + [f"e{i}_out"],
-                    [f"v{index[p]}" for p in v.parents],
-                    [f"{prefix}{index[u]}" for u in not_computed for prefix in ("v", "op")],
+                    [box[v], op_id(i)],
+                    [edge_id(i, k) for k in range(len(v.parents))] + [out_edge_id(i)],
+                    [box[p] for p in v.parents],
+                    [element for u in not_computed for element in (box[u], op_id(index[u]))],
                     dict(zero),
                     _forward_ledger(step, names),
                 )
             )
             continue
-        grads = {f"v{index[u]}": g for u, g in step.grads.items()}
+        grads = {box[u]: g for u, g in step.grads.items()}
         number_in_pass = n + 1 - len(forward_steps)
         if step.kind == "seed":
             result.append(
                 Frame(
                     "seed",
                     f"Backward 1 of {backward_count}: start at the output",
-                    [f"v{i}"],
+                    [box[v]],
                     [],
                     [],
                     [],
@@ -93,9 +94,9 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
             Frame(
                 "backward",
                 f"Backward {number_in_pass} of {backward_count}: {v.op_entry.symbol}",
-                [f"v{i}", f"op{i}"],
-                [f"e{i}_out"] + [f"e{i}_{k}" for k in range(len(v.parents))],
-                [f"v{index[p]}" for p in v.parents],
+                [box[v], op_id(i)],
+                [out_edge_id(i)] + [edge_id(i, k) for k in range(len(v.parents))],
+                [box[p] for p in v.parents],
                 [],
                 grads,
                 _backward_ledger(step, names, out_name),

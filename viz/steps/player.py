@@ -16,18 +16,18 @@ from pathlib import Path
 
 import autograd
 
-from . import player_page
-from .files import write_atomic
+from ..files import write_atomic
+from ..graph import draw_graph, pipe
+from ..graph.ids import is_value_id
+from ..graph.names import equation
+from ..graph.style import number
+from . import page as player_page
+from .backprop import backprop_steps
 from .frames import Frame, frames
-from .graph import draw_graph, pipe
-from .graph_style import number
-from .names import equation
-from .steps import backprop_steps
 
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-_VALUE_ID = re.compile(r"v\d+")
 _FRAME_NAME = re.compile(r"\d{3,}\.svg")
 SECONDS_PER_STEP = 1.5  # Play's pace: time to read a ledger aloud
 
@@ -144,7 +144,7 @@ def _graph_svg(root, options, dot_path) -> ET.Element:
     source = pipe(draw_graph(root, grads=final, **options), "svg", dot_path)
     svg = ET.fromstring(source)
     for g in svg.iter(f"{{{SVG_NS}}}g"):
-        if _VALUE_ID.fullmatch(g.get("id", "")):
+        if is_value_id(g.get("id", "")):
             texts = list(g.iter(f"{{{SVG_NS}}}text"))
             for word, value in zip(texts, texts[1:]):
                 if word.text in ("data", "grad"):
@@ -249,7 +249,7 @@ def _append_ledger(svg: ET.Element, frame: Frame) -> None:
 
 
 def _text(group, x: float, y: float, role: str, text: str, size: int) -> None:
-    colours = {
+    colors = {
         "title": player_page.HIGHLIGHT,
         "grad": player_page.NEIGHBOUR,
         "upstream": player_page.HIGHLIGHT,
@@ -258,7 +258,7 @@ def _text(group, x: float, y: float, role: str, text: str, size: int) -> None:
         "x": f"{x:g}",
         "y": f"{y:g}",
         "font-size": str(size),
-        "fill": colours.get(role, "#555555" if role == "formula" else "#111111"),
+        "fill": colors.get(role, "#555555" if role == "formula" else "#111111"),
         "class": role,
     }
     if role in ("title", "input", "grad", "node"):

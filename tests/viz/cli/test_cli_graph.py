@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from viz import expression
-from viz.graph_style import number
+from viz.cli import expression
+from viz.graph.style import number
 
 HOSTILE = Path(__file__).with_name("hostile_expressions.txt")
 CONSOLE_SCRIPT = Path(sys.executable).with_name("backprop-lab")

@@ -13,7 +13,7 @@ import pytest
 
 import nn
 import viz.cli
-import viz.cli_train
+import viz.cli.train
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("backprop-lab")
 TINY = ["--points", "40", "--epochs", "3", "--hidden", "3", "--batch-size", "10"]
@@ -28,7 +28,7 @@ def test_a_tiny_run_writes_every_file_and_prints_the_accuracies(cli, tmp_path):
     out = tmp_path / "runs" / "tiny"
     status, stdout, _ = cli("train", *TINY, "--out", str(out))
     assert status == 0
-    assert {p.name for p in out.iterdir()} >= set(viz.cli_train.FILES)
+    assert {p.name for p in out.iterdir()} >= set(viz.cli.train.FILES)
     assert sorted(p.name for p in tmp_path.joinpath("runs").iterdir()) == ["tiny"]  # no work folder left over
     # the same data, split and model, rebuilt from the options: the printed numbers are the model's
     X, y = nn.data.spiral(40, 0.1, seed=0)
@@ -125,7 +125,7 @@ def test_an_interruption_while_writing_leaves_nothing_behind(cli, tmp_path, monk
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(viz.cli_train, "draw_network", interrupted)
+    monkeypatch.setattr(viz.cli.train, "draw_network", interrupted)
     status, _, stderr = cli("train", *TINY, "--out", str(tmp_path / "run"))
     assert status == 130 and "nothing was written" in stderr
     assert list(tmp_path.iterdir()) == []

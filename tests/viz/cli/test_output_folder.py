@@ -1,4 +1,4 @@
-"""viz.output_folder: a folder of results appears complete or not at all, and only ours is replaced."""
+"""viz.cli.output_folder: a folder of results appears complete or not at all, and only ours is replaced."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from viz import output_folder
-from viz.output_folder import MARKER, FolderInUse, building
+from viz.cli import output_folder
+from viz.cli.output_folder import MARKER, FolderInUse, building
 
 
 def test_the_folder_appears_only_when_the_block_ends(tmp_path):

@@ -13,8 +13,8 @@ import autograd
 import nn
 import viz
 from autograd import Constant, Parameter, Value
-from viz import graph as graph_module
-from viz.graph_style import luminance, number
+from viz.graph import dot as graph_module
+from viz.graph.style import luminance, number
 
 
 def test_lecture_example_numbers_in_the_picture_match_the_engine(

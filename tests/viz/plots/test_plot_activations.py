@@ -8,7 +8,7 @@ from matplotlib.collections import PolyCollection
 
 import nn
 import viz
-from viz.plot_activations import activation_curve
+from viz.plots.activations import activation_curve
 
 
 def curves(ax):

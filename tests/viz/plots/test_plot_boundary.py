@@ -11,7 +11,7 @@ from matplotlib.contour import ContourSet
 
 import nn
 import viz
-from viz import colors, plane
+from viz.plots import colors, plane
 
 FEATURES = ["r", "spiral"]
 

@@ -10,7 +10,7 @@ from matplotlib.colors import to_hex
 
 import nn
 import viz
-from viz import colors
+from viz.plots import colors
 
 
 def points_by_colour(ax):

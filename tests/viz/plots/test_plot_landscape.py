@@ -8,7 +8,7 @@ from matplotlib.contour import ContourSet
 
 import nn
 import viz
-from viz.plot_landscape import neuron_directions
+from viz.plots.landscape import neuron_directions
 
 
 @pytest.fixture(scope="module")

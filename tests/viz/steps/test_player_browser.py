@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 import viz
 from viz.graph import node_ids
-from viz.graph_style import number
+from viz.graph.style import number
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

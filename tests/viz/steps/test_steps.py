@@ -10,7 +10,7 @@ import autograd
 import nn
 import viz
 from autograd import Value
-from viz.names import node_names
+from viz.graph.names import node_names
 
 
 def test_steps_follow_the_engines_order_after_the_seed(lecture):
