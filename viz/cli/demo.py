@@ -123,7 +123,7 @@ def _lecture(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
     y.label = "y"
     y.backward()
     graph = render(y, folder / "lecture_graph.svg", local_grads=True)
-    steps = save_steps_html(y, folder / "lecture_steps.html")
+    player = save_steps_html(y, folder / "lecture_steps.html")
     return [
         demo_page.Section(
             "The lecture's example: y = sin(w1·x + log x) + cos x",
@@ -139,8 +139,8 @@ def _lecture(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
             "The same graph, played step by step: press Play or the arrow keys. The ledger writes out each "
             "step of the chain rule with its numbers: upstream gradient times local derivative, added into "
             "each input.",
-            demo_page.player(steps.read_text(encoding="utf-8")),
-            steps.name,
+            demo_page.player(player.read_text(encoding="utf-8")),
+            player.name,
         ),
     ]
 

@@ -84,7 +84,7 @@ def _leading_minus_hint(message: str) -> str:
 
 
 def run(args) -> int:
-    output, steps = _check_paths(args)
+    output, player = _check_paths(args)
     try:
         expression = parse(args.expression)
         root, leaves = expression.evaluate(parse_values(args.at))
@@ -105,8 +105,8 @@ def run(args) -> int:
     try:
         if output:
             print(f"wrote {render(root, output, **options)}")
-        if steps:
-            print(f"wrote {save_steps_html(root, steps, **options)}")
+        if player:
+            print(f"wrote {save_steps_html(root, player, **options)}")
     except GraphvizNotFound as error:
         print_error("graph", str(error))
         return 1
@@ -120,7 +120,7 @@ def _check_paths(args) -> tuple[Path | None, Path | None]:
     output = Path(args.output) if args.output else None
     if output and output.suffix.lower() not in FORMATS:
         raise UsageError(f"-o {args.output}: the picture must end in {', '.join(FORMATS)}")
-    steps = Path(args.steps) if args.steps else None
-    if steps and steps.suffix.lower() != ".html":
+    player = Path(args.steps) if args.steps else None
+    if player and player.suffix.lower() != ".html":
         raise UsageError(f"--steps {args.steps}: the player is a web page, its name must end in .html")
-    return output, steps
+    return output, player

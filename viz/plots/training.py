@@ -98,7 +98,7 @@ def plot_gradient_flow(source, ax=None, label=None, color=None):
     if isinstance(source, nn.History):
         _over_epochs(source, ax)
     else:
-        _over_layers(_one_step(source), ax, label, color)
+        _over_layers(_one_pass(source), ax, label, color)
     return ax
 
 
@@ -126,7 +126,8 @@ def _over_layers(flow, ax, label, color):
         ax.legend(fontsize=9)
 
 
-def _one_step(source) -> dict:
+def _one_pass(source) -> dict:
+    """{layer: mean |grad|} of one backward pass, from a model or given as such a dict."""
     if isinstance(source, nn.Module):
         flow = nn.gradient_flow(source)
     elif isinstance(source, Mapping):

@@ -230,25 +230,25 @@ def _append_ledger(svg: ET.Element, frame: Frame) -> None:
     svg.set("viewBox", f"{x0:g} {y0:g} {width:g} {height:g}")
     svg.set("width", f"{width:g}pt")
     svg.set("height", f"{height:g}pt")
-    group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"id": "ledger", "class": "ledger"})
+    ledger = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"id": "ledger", "class": "ledger"})
     ET.SubElement(
-        group,
+        ledger,
         f"{{{SVG_NS}}}rect",
         {"x": f"{x0:g}", "y": f"{top - 4:g}", "width": f"{width:g}", "height": f"{y0 + height - top + 4:g}"}
         | {"fill": "white"},
     )
-    _text(group, x0 + 12, top + line_height, "title", frame.title, size + 2)
+    _text(ledger, x0 + 12, top + line_height, "title", frame.title, size + 2)
     y = top + line_height
     for row in rows:
         x = x0 + 12
         for k in row:
             for n, line in enumerate(blocks[k], start=1):
-                _text(group, x, y + line_height * n, line.role, line.text, size)
+                _text(ledger, x, y + line_height * n, line.role, line.text, size)
             x += widths[k]
         y += line_height * (max(len(blocks[k]) for k in row) + 0.5)
 
 
-def _text(group, x: float, y: float, role: str, text: str, size: int) -> None:
+def _text(ledger, x: float, y: float, role: str, text: str, size: int) -> None:
     colors = {
         "title": player_page.HIGHLIGHT,
         "grad": player_page.NEIGHBOUR,
@@ -263,4 +263,4 @@ def _text(group, x: float, y: float, role: str, text: str, size: int) -> None:
     }
     if role in ("title", "input", "grad", "node"):
         attributes["font-weight"] = "bold"
-    ET.SubElement(group, f"{{{SVG_NS}}}text", attributes).text = text
+    ET.SubElement(ledger, f"{{{SVG_NS}}}text", attributes).text = text

@@ -111,8 +111,8 @@ def test_points_wear_the_playground_colours_of_their_class(neuron_on_features, s
     ax = viz.plot_decision_boundary(neuron_on_features, X, y, features=FEATURES)
     found = {}
     for collection in scatters(ax):
-        (colour,) = {to_hex(c) for c in collection.get_facecolors()}
-        found[colour] = collection.get_offsets()
+        (color,) = {to_hex(c) for c in collection.get_facecolors()}
+        found[color] = collection.get_offsets()
     assert set(found) == {colors.ORANGE, colors.BLUE}
     assert np.asarray(found[colors.ORANGE]) == pytest.approx(X[y == 0])
     assert np.asarray(found[colors.BLUE]) == pytest.approx(X[y == 1])

@@ -13,7 +13,7 @@ import viz
 from viz.plots import colors
 
 
-def points_by_colour(ax):
+def points_by_color(ax):
     return {to_hex(c.get_facecolors()[0]): np.asarray(c.get_offsets()) for c in ax.collections}
 
 
@@ -30,7 +30,7 @@ def test_three_panels_show_the_points_in_x1_x2_then_r_theta_then_r_spiral():
         np.column_stack([r, np.mod(theta - 2 * r, 2 * math.pi)]),
     ]
     for ax, coordinates in zip(fig.axes, expected):
-        drawn = points_by_colour(ax)
+        drawn = points_by_color(ax)
         assert set(drawn) == {colors.ORANGE, colors.BLUE}
         assert drawn[colors.ORANGE] == pytest.approx(coordinates[y == 0])
         assert drawn[colors.BLUE] == pytest.approx(coordinates[y == 1])
@@ -41,7 +41,7 @@ def test_three_panels_show_the_points_in_x1_x2_then_r_theta_then_r_spiral():
 def test_in_r_spiral_the_two_arms_lie_in_two_bands():
     """Without noise, class 1 sits in [0, 1] and class 0 in [pi, pi + 1] (see nn.data.features)."""
     X, y = nn.data.spiral(200, seed=0)
-    drawn = points_by_colour(viz.plot_feature_space(X, y).axes[2])
+    drawn = points_by_color(viz.plot_feature_space(X, y).axes[2])
     away_from_centre = drawn[colors.BLUE][:, 0] > 0.5
     assert np.all(drawn[colors.BLUE][away_from_centre, 1] <= 1.0)
     away_from_centre = drawn[colors.ORANGE][:, 0] > 0.5
