@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 
 from . import demo, graph, train
-from .common import UsageError, print_error
+from .common import PROG, UsageError, print_error
 
 COMMANDS = (demo, graph, train)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="backprop-lab",
+        prog=PROG,
         description="See backpropagation at work: computation graphs, step-by-step backprop, "
         "and small neural networks trained on TensorFlow Playground's data sets.",
     )
