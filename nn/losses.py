@@ -11,7 +11,7 @@ Per-example pieces: ``softmax(logits)``, ``log_softmax(logits)``,
 
 Targets may also be Values: ``mse``, ``binary_cross_entropy`` and ``hinge`` then use
 them as operands (checked on their numbers), so the batch tape can trace a loss with
-the target as one more input (see ``nn.tape_engine``).
+the target as one more input (see ``nn.engines.tape``).
 """
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ def predict(model: Module, X) -> np.ndarray | None:
 
 
 def prepare(model: Module, loss_fn, X, y, found: Survey | None = None) -> LossTape:
-    """The traced training step for model and loss on data like (X, y); NotTraceable if there is none.
+    """The traced per-example loss (a LossTape) for model and loss on data like (X, y), or NotTraceable.
 
     The tape is taken from the model's cache or traced (and checked, see the module
     docstring); then the loss is checked once on all of y. ``found``: the model's
