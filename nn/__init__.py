@@ -1,4 +1,12 @@
-"""nn: neurons, layers and networks made of autograd Values, and how to train them."""
+"""nn: neurons, layers and networks made of autograd Values, and how to train them.
+
+The parts: ``module`` (what every part of a network shares) and ``layers`` (Neuron,
+Layer, MLP, BatchNorm, Residual); ``activations``, ``init``, ``losses``, ``optim``,
+``schedules``, ``data``; ``training`` (``fit``), ``history``, ``metrics``;
+``engines`` (which engine computes outputs and gradients: the scalar engine or the
+batch tape); ``saving``, ``files`` (the one atomic writer), ``inputs`` (what a model
+accepts as inputs) and ``checks`` (argument validators, the one "is classification" rule).
+"""
 
 import sys
 
