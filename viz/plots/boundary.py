@@ -41,7 +41,7 @@ def plot_decision_boundary(model: nn.Module, X, y, features=None, ax=None, resol
     # Each value belongs to the centre of its pixel: the image reaches half a pixel beyond the grid.
     dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
     extent = (xs[0] - dx, xs[-1] + dx, ys[0] - dy, ys[-1] + dy)
-    if plane.is_classification(y):
+    if nn.checks.is_classification(y, model.nout):
         surface = plane.class1_probability(model, out).reshape(resolution, resolution)
         ax.imshow(
             surface,
@@ -96,7 +96,7 @@ def plot_hidden_space(model: nn.Module, X, y, layer, features=None, ax=None, lin
     (3-D axes for a 3-unit layer).
     """
     X = plane.as_points(X, "plot_hidden_space")
-    labels = plane.class_labels(y) if plane.is_classification(y) else None
+    labels = plane.class_labels(y) if nn.checks.is_classification(y, model.nout) else None
     xs, ys, _ = plane.grid(X, 2, margin=0.05)
     along = np.linspace(0.0, 1.0, 80)
     across, up = xs[0] + (xs[1] - xs[0]) * along, ys[0] + (ys[1] - ys[0]) * along

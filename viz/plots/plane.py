@@ -133,12 +133,6 @@ def class1_probability(model: nn.Module, out: np.ndarray) -> np.ndarray:
     raise ValueError(f"a picture of two classes needs a model with 1 or 2 outputs, got {out.shape[1]}")
 
 
-def is_classification(y) -> bool:
-    """Whether y holds class labels 0/1 (or -1/+1) rather than regression targets."""
-    y = np.asarray(y, dtype=float)
-    return y.ndim == 1 and set(np.unique(y)) <= {-1.0, 0.0, 1.0}
-
-
 def class_labels(y) -> np.ndarray:
     """The labels as 0 / 1 (a -1 of the hinge convention counts as 0)."""
     y = np.asarray(y)

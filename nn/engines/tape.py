@@ -6,13 +6,14 @@ numpy, with the same results to about 1e-15. nn uses it in two ways:
 
 - ``model.predict(X)`` (and so ``nn.accuracy``, fit's validation and the decision
   boundary plots): the model's outputs, traced as ``fn(x1, ..., xn) = model([x1, ..., xn])``;
-- a training step (``nn.fit(engine="auto" or "tape")``, ``ENGINES["tape"]``): the
-  per-example loss, traced with the target as more inputs, and differentiated with
+- a training step's gradients (``nn.fit(engine="auto" or "tape")``, ``ENGINES["tape"]``):
+  the per-example loss, traced with the target as more inputs, and differentiated with
   ``backward(reduce="mean")``: the gradient of the batch's mean loss.
 
 How the target enters the traced graph:
 
-- class labels (whole numbers, at most max(2, outputs) of them): one input per class
+- class labels (``nn.checks.is_classification``: 0/1 or -1/+1 for one output, the class
+  indices 0 .. k-1 for k outputs): one input per class
   holding the one-hot row t, and the loss of one example is
   ``t_0 * loss([outputs], [class 0]) + ... + t_k * loss([outputs], [class k])``, so
   every branch is the batch loss of ONE example with a fixed label (cross-entropy
@@ -24,9 +25,10 @@ How the target enters the traced graph:
 
 When the tape is used (the rules of ``engine="auto"``), and the reason when not:
 
-1. no module couples the examples of a batch: a BatchNorm in training mode normalises
-   with the batch's mean and variance, which one example's graph cannot express
-   (in evaluation mode it uses its running statistics, numbers, and is traced);
+1. no module couples the examples of a batch (``Module.couples_examples``): a BatchNorm in
+   training mode normalises with the batch's mean and variance, which one example's
+   graph cannot express (in evaluation mode it uses its running statistics, numbers,
+   and is traced);
 2. the model and the per-example loss can be traced: the same graph at every example
    row tried (``autograd.TraceError`` otherwise: an ``if`` on ``.data``, a target read
    as a number from a regression target...);
@@ -45,8 +47,9 @@ fingerprint (which parameters, which modules in which mode, and the running stat
 of modules in evaluation mode, which enter the graph as numbers), the loss function and
 the target layout. Changing parameters' values needs no retrace (the tape reads them at
 every pass); replacing a parameter or a module, switching train/eval, or new running
-statistics does. After changing a model in a way its fingerprint does not show (a
-module's attribute set by hand), call ``forget(model)``.
+statistics does. A model changed in a way its fingerprint does not show (a module's
+attribute set by hand) is still safe: ``fit`` checks the tape against the scalar engine
+whenever it traces, and a copy of the model starts with no tapes.
 """
 
 from __future__ import annotations
@@ -59,8 +62,8 @@ import numpy as np
 import autograd
 from autograd import DomainError, Parameter, TraceError, Value
 
-from .layers import BatchNorm
-from .module import Module
+from ..checks import is_classification
+from ..module import Module
 
 CACHE_SIZE = 6
 """Tapes kept per model: outputs and loss tapes, in train and eval mode, for a few losses."""
@@ -74,21 +77,6 @@ TOLERANCE = 1e-9
 
 class NotTraceable(TraceError):
     """This model (or model and loss) cannot run on the batch tape: the message says why."""
-
-
-def why_not(model: Module) -> str | None:
-    """Why the model, in its current mode, cannot run on the tape (None if nothing is known against it)."""
-    return _coupling(survey(model).coupled)
-
-
-def _coupling(module: Module | None) -> str | None:
-    if module is None:
-        return None
-    where = f" {module.name!r}" if module.name else ""
-    return (
-        f"BatchNorm{where} is in training mode: it normalises with the batch's mean and variance, "
-        "which couples the examples of a batch (one example's graph cannot express that)"
-    )
 
 
 def predict(model: Module, X) -> np.ndarray | None:
@@ -115,7 +103,7 @@ def predict(model: Module, X) -> np.ndarray | None:
 
 
 def prepare(model: Module, loss_fn, X, y, found: Survey | None = None) -> LossTape:
-    """The traced training step for model and loss on data like (X, y); NotTraceable if there is none.
+    """The traced per-example loss (a LossTape) for model and loss on data like (X, y), or NotTraceable.
 
     The tape is taken from the model's cache or traced (and checked, see the module
     docstring); then the loss is checked once on all of y. ``found``: the model's
@@ -123,7 +111,7 @@ def prepare(model: Module, loss_fn, X, y, found: Survey | None = None) -> LossTa
     """
     found = survey(model) if found is None else found
     if found.coupled is not None:
-        raise NotTraceable(_coupling(found.coupled))
+        raise NotTraceable(f"{found.coupled} (one example's graph cannot express that)")
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     layout = _target_layout(y, model.nout)
     entry = _cached(model, found.fingerprint, loss_fn, layout, lambda: LossTape(model, loss_fn, X, y, layout))
@@ -131,19 +119,14 @@ def prepare(model: Module, loss_fn, X, y, found: Survey | None = None) -> LossTa
     return entry
 
 
-def tape_step(model: Module, X, y, loss_fn):
+def tape_gradients(model: Module, X, y, loss_fn):
     """``ENGINES["tape"]``: forward, loss and backward of one batch on the tape: (loss, outputs array).
 
-    The same contract as the scalar step: leaves every parameter's ``grad`` holding
-    d loss / d parameter and changes no parameter. Raises NotTraceable when the tape
-    cannot give the scalar engine's answer.
+    The same contract as ``scalar_gradients``: leaves every parameter's ``grad`` holding
+    d loss / d parameter and changes no parameter (the optimiser's step does). Raises
+    NotTraceable when the tape cannot give the scalar engine's answer.
     """
-    return prepare(model, loss_fn, X, y).step(np.asarray(X, dtype=float), np.asarray(y))
-
-
-def forget(model: Module) -> None:
-    """Drop the tapes cached for this model (they are traced again when next needed)."""
-    model.__dict__.pop("_tapes", None)
+    return prepare(model, loss_fn, X, y).gradients(np.asarray(X, dtype=float), np.asarray(y))
 
 
 class OutputTape:
@@ -168,7 +151,7 @@ class OutputTape:
 class LossTape:
     """The per-example loss (and the outputs) of a model, traced with the target as inputs.
 
-    ``step(X, y)`` runs one training step on a batch; ``layout`` is ("classes", labels)
+    ``gradients(X, y)`` runs forward, loss and backward on a batch; ``layout`` is ("classes", labels)
     or ("values", number of target columns), see the module docstring. The loss is
     always called with targets as given (same dtype), as the scalar engine calls it.
     """
@@ -210,7 +193,7 @@ class LossTape:
             T = y.reshape(len(y), -1).astype(float)
         return np.concatenate([X, T], axis=1)
 
-    def step(self, X: np.ndarray, y: np.ndarray):
+    def gradients(self, X: np.ndarray, y: np.ndarray):
         """Forward, loss and backward of one batch: (mean loss, outputs (n, nout)); sets every grad."""
         out = self.tape.forward(self.inputs(X, y))
         for p in self.parameters:
@@ -308,15 +291,12 @@ def _agree(what: str, got, expected, hint: str = "") -> None:
 
 
 def _target_layout(y: np.ndarray, nout: int) -> tuple:
-    """("classes", labels) for at most max(2, nout) whole-number labels, else ("values", columns).
+    """("classes", labels) for class labels (``nn.checks.is_classification``), else ("values", columns).
 
     ``columns`` is 0 for one target per example given as a 1-D y.
     """
-    numbers = y.astype(float)
-    if y.ndim == 1 and np.all(np.mod(numbers, 1) == 0):
-        labels = np.unique(y)
-        if len(labels) <= max(2, nout):
-            return ("classes", tuple(labels.tolist()))
+    if is_classification(y, nout):
+        return ("classes", tuple(np.unique(y).tolist()))
     return ("values", 0 if y.ndim == 1 else y.shape[1])
 
 
@@ -409,7 +389,7 @@ class Survey(NamedTuple):
 
     modules: list  # the model and every module in it, in the order of named_modules()
     fingerprint: tuple  # what the traced graph depends on besides parameter values
-    coupled: Module | None  # the first module that couples the examples of a batch, if any
+    coupled: str | None  # why the first module that couples the examples of a batch does, if any
 
 
 def survey(model: Module) -> Survey:
@@ -431,8 +411,8 @@ def survey(model: Module) -> Survey:
         if not module.training:
             for attr in module._buffers:
                 out.extend(getattr(module, attr))
-        elif coupled is None and isinstance(module, BatchNorm):
-            coupled = module
+        if coupled is None:
+            coupled = module.couples_examples()
         parts = []
         for value in module.__dict__.values():
             if isinstance(value, list):
