@@ -59,7 +59,7 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
             result.append(
                 Frame(
                     "forward",
-                    f"Forward {n + 1} of {len(forward_steps)}: {v.op_entry.symbol}",
+                    f"Forward {n + 1} of {len(forward_steps)}: {v.made_by.symbol}",
                     [f"v{i}", f"op{i}"],
                     [f"e{i}_{k}" for k in range(len(v.parents))] + [f"e{i}_out"],
                     [f"v{index[p]}" for p in v.parents],
@@ -92,7 +92,7 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
         result.append(
             Frame(
                 "backward",
-                f"Backward {number_in_pass} of {backward_count}: {v.op_entry.symbol}",
+                f"Backward {number_in_pass} of {backward_count}: {v.made_by.symbol}",
                 [f"v{i}", f"op{i}"],
                 [f"e{i}_out"] + [f"e{i}_{k}" for k in range(len(v.parents))],
                 [f"v{index[p]}" for p in v.parents],

@@ -75,7 +75,7 @@ def names(order) -> dict[autograd.Value, str]:
 
 
 def _expression(v, names) -> str:
-    op = v.op_entry
+    op = v.made_by
     n = len(v.parents)
     formula = formula_text(op, n)
     operands = {}
@@ -130,7 +130,7 @@ def equation(root: autograd.Value) -> str:
     name = output_name(root, names)
     if not root.parents:
         return f"{name} = {number(root.data)}"
-    op = root.op_entry
+    op = root.made_by
     operands = dict(zip(op.input_names(len(root.parents)), (names[p] for p in root.parents)))
     formula = OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula_text(op, len(root.parents)))
     right = names[root] if names[root] != name else formula

@@ -114,7 +114,7 @@ def _backward_step(v, grads) -> BackwardStep:
         if g != 0.0:
             raise  # the engine fails here too: an infinite derivative that is needed
         local = (None,) * len(v.parents)  # the engine skips a node with no gradient to pass on
-    names = v.op_entry.input_names(len(v.parents))
+    names = v.made_by.input_names(len(v.parents))
     inputs = []
     for k, p in enumerate(v.parents):
         product = 0.0 if g == 0.0 else g * local[k]
@@ -122,14 +122,14 @@ def _backward_step(v, grads) -> BackwardStep:
         grads[p] = before + product
         inputs.append(
             InputGrad(
-                p, k, names[k], rule(v.op_entry, k, len(v.parents)), local[k], product, before, grads[p]
+                p, k, names[k], rule(v.made_by, k, len(v.parents)), local[k], product, before, grads[p]
             )
         )
     return BackwardStep(v, g, tuple(inputs), MappingProxyType(dict(grads)))
 
 
 def _forward_step(v) -> ForwardStep:
-    op = v.op_entry
+    op = v.made_by
     formula = formula_text(op, len(v.parents))
     values = dict(zip(op.input_names(len(v.parents)), v.parents))
 

@@ -1,6 +1,6 @@
 """The tape's kernels: one group of same-op nodes run as one numpy operation, both ways.
 
-Buffers have one row per node and one column per example (see ``autograd.tape_schedule``;
+Buffers have one row per node and one column per example (see ``autograd.tape.schedule``;
 a static buffer has one column, broadcast against the examples). A group of g nodes of
 an op with k operands:
 
@@ -18,7 +18,7 @@ weighted sum) is a fold of ``+``: one ``np.add.reduce`` over the block's middle 
 Any other n-ary op (logsumexp) hands the block's c slices to the op's own ``forward``
 and ``local`` rules, as a binary op hands its two operands.
 
-A neuron's weighted sum b + w1 x1 + ... + wc xc (``tape_schedule.weighted_sums``) takes
+A neuron's weighted sum b + w1 x1 + ... + wc xc (``schedule.weighted_sums``) takes
 in its products: the sums of a dense layer are ONE matrix product W @ X (W the layer's
 weights, X its inputs), and backward two more (G @ X.T for the weights, W.T @ G for the
 inputs). These are the rules of mul (d(w x)/dw = x, d(w x)/dx = w) and of sum (1),
@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .mathspaces import ARRAYS
-from .tape_schedule import REDUCERS, STATIC, GroupPlan
+from ..mathspaces import ARRAYS
+from .schedule import STATIC, GroupPlan
 
 BLAS_CELLS = 1 << 18
 """Matrix products are cut into blocks of fewer multiply-adds than this (see ``_matmul``)."""
@@ -49,7 +49,7 @@ def make_group(plan: GroupPlan, is_constant: np.ndarray):
     if plan.fused:
         return DotGroup(plan, is_constant)
     if plan.op.arity is None:
-        return ReduceGroup(plan, is_constant) if plan.op.name in REDUCERS else NaryGroup(plan, is_constant)
+        return ReduceGroup(plan, is_constant) if plan.op.reducer is not None else NaryGroup(plan, is_constant)
     return OpGroup(plan, is_constant)
 
 
@@ -109,7 +109,7 @@ class ReduceGroup:
         (self.d,) = _fixed_locals(op, 1)
         self.plan = plan
         self.op = op
-        self.reducer = REDUCERS[op.name]
+        self.reducer = op.reducer
         self.space = plan.space
         self.rows = slice(plan.start, plan.start + plan.size)
         ((space, own), (_, static)) = plan.places

@@ -48,7 +48,7 @@ def test_leaf_kinds_are_leaves_and_ops_are_not():
     assert isinstance(y.parents[1], ag.Constant)
     assert not y.is_leaf
     assert (x.op, y.op) == ("", "add")
-    assert x.op_entry is None and y.op_entry is ag.TABLE["add"]
+    assert x.made_by is None and y.made_by is ag.TABLE["add"]
 
 
 # Accumulation semantics.
