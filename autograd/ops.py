@@ -61,6 +61,7 @@ class Op:
     function: str = ""  # Value.<function>(), autograd.<function>(x); "" for an operator
     doc: str = ""  # the function's one-line docstring, with its derivative
     precedence: int | None = None  # an infix operator's binding, as Python's: + 1, * 2, unary - 3, ** 4
+    regroups: bool = True  # a + (b + c) may be written a + b + c; not so a - (b - c), a / (b / c)
     term: str = ""  # an n-ary op's term, once per input in the template's {terms}
     reducer: object = None  # an n-ary op that folds a numpy ufunc: its operands add in any grouping
     product: bool = False  # a * b: a weighted sum's products w * x fold into a matrix product
@@ -196,7 +197,7 @@ SUB = Op(
     "sub", "−",
     lambda m, a, b: a - b,
     lambda m, out, a, b: (1.0, -1.0),
-    "{a} - {b}", ("1", "-1"), arity=2, precedence=1,
+    "{a} - {b}", ("1", "-1"), arity=2, precedence=1, regroups=False,
 )
 MUL = Op(
     "mul", "×",
@@ -208,7 +209,7 @@ DIV = Op(
     "div", "÷",
     lambda m, a, b: a / b,
     lambda m, out, a, b: (1.0 / b, -out / b),
-    "{a} / {b}", ("1/b", "-a/b² = -out/b"), arity=2, precedence=2,
+    "{a} / {b}", ("1/b", "-a/b² = -out/b"), arity=2, precedence=2, regroups=False,
     valid=lambda a, b: b != 0, domain="a / b needs b ≠ 0",
 )
 POW = Op(

@@ -355,12 +355,12 @@ class Scatter:
     """Adds one contribution row per operand into the rows of a gradient buffer.
 
     A row that appears k times gets the sum of its k contributions. The pattern of the
-    rows is read once, at tracing, and picks the cheapest way:
+    rows is read once, when the tape is made, and picks the cheapest way:
 
     - every row once: one ``+=`` (in place when the rows are consecutive);
     - a dense layer's inputs, (x0, x1, ..., x0, x1, ...): the contributions seen as a
       (k, targets, batch) block summed over its first axis, no gather;
-    - anything else: contributions sorted by target once, at tracing, into parts by k,
+    - anything else: contributions sorted by target once, when the tape is made, into parts by k,
       each a gather, a (targets, k, batch) sum and one ``+=``.
 
     ``batch_sum``: the target is static, so contributions are first summed over examples.
@@ -420,21 +420,21 @@ def _matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     ten times slower. (Other BLAS libraries have other rules; the blocks do no harm.)
     """
     m, k = A.shape
-    step = max(1, (BLAS_CELLS - 1) // max(1, m * k))
-    if step >= B.shape[1]:
+    width = max(1, (BLAS_CELLS - 1) // max(1, m * k))  # columns per block
+    if width >= B.shape[1]:
         return A @ B
     out = np.empty((m, B.shape[1]))
-    for s in range(0, B.shape[1], step):
-        np.matmul(A, B[:, s : s + step], out=out[:, s : s + step])
+    for s in range(0, B.shape[1], width):
+        np.matmul(A, B[:, s : s + width], out=out[:, s : s + width])
     return out
 
 
 def _matmul_over_examples(G: np.ndarray, X: np.ndarray) -> np.ndarray:
     """G @ X.T (a sum over the examples), in blocks of examples, as ``_matmul``."""
-    step = max(1, (BLAS_CELLS - 1) // max(1, G.shape[0] * X.shape[0]))
-    out = G[:, :step] @ X[:, :step].T
-    for s in range(step, G.shape[1], step):
-        out += G[:, s : s + step] @ X[:, s : s + step].T
+    width = max(1, (BLAS_CELLS - 1) // max(1, G.shape[0] * X.shape[0]))  # examples per block
+    out = G[:, :width] @ X[:, :width].T
+    for s in range(width, G.shape[1], width):
+        out += G[:, s : s + width] @ X[:, s : s + width].T
     return out
 
 
