@@ -90,7 +90,7 @@ class Op:
     def formula(self) -> str:
         """The output in terms of the inputs a, b (a1 ... an for an n-ary op): 'sin(a)'."""
         if self.arity is None:
-            return self.write(["a1", "...", "an"], ellipsis="...")
+            return self.write(["a1", None, "an"], ellipsis="...")
         return self.write(self.input_names(self.arity))
 
     def input_names(self, n: int) -> list[str]:
@@ -106,7 +106,7 @@ class Op:
         goes in place of a whole term, 'log(exp(x1) + … + exp(x9))'.
         """
         if self.arity is None:
-            terms = [ellipsis if x is None or x == ellipsis else self.term.format(a=x) for x in operands]
+            terms = [ellipsis if x is None else self.term.format(a=x) for x in operands]
             return _fill(self.template, {"terms": " + ".join(terms)})
         return _fill(self.template, dict(zip("ab", operands)))
 

@@ -23,13 +23,18 @@ def formula_text(op: autograd.Op, n: int) -> str:
     Up to ``SPELLED_OUT`` inputs each term of an n-ary op is written,
     'log(exp(a1) + exp(a2) + exp(a3))'; beyond, 'a1 + a2 + … + a9'.
     """
-    return op.write(shown(op.input_names(n)))
+    return written(op, op.input_names(n))
 
 
-def shown(items: list) -> list:
-    """The items an n-ary formula writes out: all up to ``SPELLED_OUT``, else the first two,
-    None (the ellipsis) and the last."""
-    return list(items) if len(items) <= SPELLED_OUT else [items[0], items[1], None, items[-1]]
+def written(op: autograd.Op, operands: list[str]) -> str:
+    """The op's template with these texts for its inputs: 'x * 2', 'sin(w1 * x)'.
+
+    An n-ary op with more than ``SPELLED_OUT`` inputs shows the first two, an ellipsis
+    and the last: 'a1 + a2 + … + a9'.
+    """
+    if op.arity is None and len(operands) > SPELLED_OUT:
+        operands = [operands[0], operands[1], None, operands[-1]]
+    return op.write(operands)
 
 
 def node_names(root: autograd.Value) -> dict[autograd.Value, str]:
@@ -66,9 +71,9 @@ def _expression(v, names) -> str:
         f"({names[p]})" if _needs_parentheses(op, k, p, names[p]) else names[p]
         for k, p in enumerate(v.parents)
     ]
-    text = op.write(shown(operands) if op.arity is None else operands)
+    text = written(op, operands)
     if len(text) > NAME_LIMIT:
-        text = op.write(shown(["…"] * len(operands)) if op.arity is None else ["…"] * len(operands))
+        text = written(op, ["…"] * len(operands))
     return text
 
 
@@ -116,6 +121,6 @@ def equation(root: autograd.Value) -> str:
         return f"{name} = {number(root.data)}"
     op = root.made_by
     operands = [names[p] for p in root.parents]
-    formula = op.write(shown(operands) if op.arity is None else operands)
+    formula = written(op, operands)
     right = names[root] if names[root] != name else formula
     return f"{name} = {right}"

@@ -20,7 +20,7 @@ from typing import ClassVar
 import autograd
 
 from .graph_style import number
-from .names import formula_text, shown
+from .names import formula_text, written
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def backprop_steps(root: autograd.Value, forward: bool = False) -> list:
                 parent,
                 position,
                 names[position],
-                rule(node.made_by, position, n),
+                node.made_by.rule_text(position, n),
                 local,
                 product,
                 grads[parent],
@@ -132,15 +132,9 @@ def _forward_step(v) -> ForwardStep:
         f"({number(p.data)})" if p.data < 0 and not op.bracketed(k) else number(p.data)
         for k, p in enumerate(v.parents)
     ]
-    numbers = op.write(shown(values) if op.arity is None else values)
+    numbers = written(op, values)
     formula = formula_text(op, n)
     return ForwardStep(v, formula, f"{formula} = {numbers} = {number(v.data)}", v.data)
-
-
-def rule(op: autograd.Op, i: int, n: int) -> str:
-    """The op table's rule for input i: 'd sin(a)/da = cos(a)', 'd (a * b)/da = b',
-    'd (a1 + ... + an)/da2 = 1'."""
-    return op.rule_text(i, n)
 
 
 def _is_number(text: str) -> bool:

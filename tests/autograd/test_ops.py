@@ -278,3 +278,14 @@ def test_repr_shows_data_grad_label_and_op():
     y = x * 3
     assert repr(x) == "Value(data=2, grad=0, label='x')"
     assert repr(y) == "Value(data=6, grad=0, op='mul')"
+
+
+def test_the_tables_templates_write_an_op_with_any_operand_texts():
+    assert TABLE["mul"].write(["x", "2"]) == "x * 2"
+    assert TABLE["sin"].write(["w1 * x"]) == "sin(w1 * x)"
+    assert TABLE["powc"].bind(k=3).write(["x"]) == "x ** 3" and TABLE["powc"].bind(k=3).formula == "a ** 3"
+    assert TABLE["logsumexp"].write(["x1", None, "x9"]) == "log(exp(x1) + … + exp(x9))"
+    assert TABLE["sum"].write(["x", "y", "z"]) == "x + y + z"
+    # Where the template brackets an input itself, a negative number there needs none: exp(-3), 2 * (-3).
+    assert TABLE["exp"].bracketed(0) and TABLE["logsumexp"].bracketed(2)
+    assert not TABLE["mul"].bracketed(1) and not TABLE["sum"].bracketed(0)
