@@ -312,21 +312,17 @@ def _function_method(op: ops.Op):
         def method(self):
             return _unary(op, self)
 
-        method.__signature__ = inspect.Signature(
-            [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
-        )
     else:
         (setting,) = op.family  # one setting, with a default (leaky_relu's slope)
 
         def method(self, *args, **kwargs):
             if len(args) + len(kwargs) > 1 or set(kwargs) - {setting}:
-                raise TypeError(
-                    f"{op.function}() takes one setting, {setting}; got {args or ''}{kwargs or ''}"
-                )
+                given = [*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())]
+                raise TypeError(f"{op.function}() takes one setting, {setting}; got {', '.join(given)}")
             value = args[0] if args else kwargs.get(setting, op.defaults[setting])
             return _unary(op.bind(**{setting: as_float(value, setting)}), self)
 
-        method.__signature__ = inspect.Signature(
+        method.__signature__ = inspect.Signature(  # what help() shows: the setting, its default
             [
                 inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
                 inspect.Parameter(
@@ -334,7 +330,8 @@ def _function_method(op: ops.Op):
                 ),
             ]
         )
-    method.__name__ = method.__qualname__ = op.function
+    method.__name__ = op.function
+    method.__qualname__ = f"Value.{op.function}"
     method.__doc__ = op.doc
     return method
 

@@ -59,3 +59,13 @@ def test_an_n_ary_function_on_the_command_line_is_one_node_with_every_argument_a
     assert root.op == "sum" and len(root.parents) == 3 and root.data == 3.5
     with pytest.raises(expression.ExpressionError, match="sum takes 1 or more arguments, got 0"):
         expression.parse("sum()")
+
+
+def test_a_family_function_takes_its_one_setting_by_position_or_by_name_and_nothing_else():
+    x = Value(-2.0)
+    assert x.leaky_relu(0.2).data == x.leaky_relu(slope=0.2).data == autograd.leaky_relu(x, 0.2).data == -0.4
+    assert x.elu().made_by is TABLE["elu"].bind(alpha=1.0)  # the table's default
+    with pytest.raises(TypeError, match=r"^leaky_relu\(\) takes one setting, slope; got 0.1, slope=0.2$"):
+        x.leaky_relu(0.1, slope=0.2)
+    with pytest.raises(TypeError, match=r"^elu\(\) takes one setting, alpha; got slope=0.2$"):
+        x.elu(slope=0.2)
