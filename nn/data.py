@@ -265,3 +265,6 @@ def _check(n, noise, seed):
     if not isinstance(noise, Real) or isinstance(noise, bool) or not 0.0 <= noise <= 0.5:
         raise ValueError(f"noise must be a number in [0, 0.5] (the Playground's 0% to 50%), got {noise!r}")
     return int(n), float(noise), as_rng(seed)
+
+
+from .playground_config import PlaygroundConfig, playground_config  # noqa: E402,F401  (the Playground links)

@@ -27,6 +27,10 @@ from .plot_landscape import plot_loss_landscape  # noqa: E402
 from .plot_training import plot_gradient_flow, plot_history  # noqa: E402
 from .steps import BackwardStep, ForwardStep, InputGrad, SeedStep, backprop_steps  # noqa: E402
 
+# isort: split
+# The live widgets come last: they use the names above (ipywidgets is checked when one is made).
+from .live import Backprop, Playground  # noqa: E402
+
 __all__ = [
     "draw_graph",
     "render",
@@ -48,4 +52,6 @@ __all__ = [
     "plot_activation_histograms",
     "plot_loss_landscape",
     "draw_network",
+    "Playground",
+    "Backprop",
 ]
