@@ -36,7 +36,6 @@ class Backprop:
     def __init__(self, expression, quiz: bool = False, **values):
         W = require_widgets()
         self.quiz = quiz
-        self.marks: list[quiz.Mark] = []
         self.expression = W.Text(description="y =", layout=W.Layout(width="480px"), continuous_update=False)
         self.inputs = W.Text(description="at", placeholder="x=2, w1=0.5", continuous_update=False)
         self.build_button = W.Button(description="Build")
@@ -100,7 +99,8 @@ class Backprop:
         self.steps = backprop_steps(root, forward=True)
         self.position = -1  # before the first step
         self.revealed = -1  # the last step shown (quiz mode holds backward steps back)
-        self.marks = []
+        self.marks = []  # every answer checked
+        self.first_tries = {}  # (step, input) -> the mark of its first answer: what the summary counts
         self.play_button.max = len(self.steps) - 1
         self.feedback.value = ""
         self._show()
@@ -174,6 +174,8 @@ class Backprop:
             box.layout.border = f"2px solid {'#2a2' if m.right else '#c22'}"
             box.style.background = RIGHT if m.right else WRONG
         self.marks.extend(marks)
+        for k, m in enumerate(marks):
+            self.first_tries.setdefault((self.position + 1, k), m)
         self.feedback.value = "<br>".join(
             f"<span style='color:{'#070' if m.right else '#b00'}'>{html.escape(m.feedback)}</span>"
             for m in marks
@@ -212,7 +214,11 @@ class Backprop:
             self.answer_box.children = []
             self.check_button.layout.display = "none"
             if self.quiz and self.position == n - 1:
-                self.feedback.value = f"<b>Quiz done: {quiz.summary(self.marks)}</b>" if self.marks else ""
+                self.feedback.value = f"<b>Quiz done: {self.summary()}</b>" if self.marks else ""
+
+    def summary(self) -> str:
+        """How the quiz went: questions right at the first try, and answers checked in all."""
+        return f"{quiz.summary(self.first_tries.values())} at the first try ({len(self.marks)} answers checked)"
 
 
 def _names(root):
