@@ -218,7 +218,9 @@ class Backprop:
 
     def summary(self) -> str:
         """How the quiz went: questions right at the first try, and answers checked in all."""
-        return f"{quiz.summary(self.first_tries.values())} at the first try ({len(self.marks)} answers checked)"
+        return (
+            f"{quiz.summary(self.first_tries.values())} at the first try ({len(self.marks)} answers checked)"
+        )
 
 
 def _names(root):

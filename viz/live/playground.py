@@ -11,6 +11,7 @@ the step player for it.
 
 from __future__ import annotations
 
+import html
 import threading
 
 import numpy as np
@@ -26,6 +27,7 @@ from .session import UNIT_GRID, Session
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 DATA_SETS = ("circle", "xor", "gauss", "spiral", "moons")
 REGRESSION_SETS = ("plane", "six_gaussians")
+MAX_LAYERS = MAX_WIDTH = 8  # as nn.data.playground_config accepts
 FEATURES = ("x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2", "r", "theta", "spiral")
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -47,7 +49,10 @@ class Playground:
         self._building = True
         c = self.session.config
         W = widgets
-        self.dataset = W.Dropdown(options=DATA_SETS + REGRESSION_SETS, value=c.data_set, description="data")
+        self.problem = W.Dropdown(
+            options=("classification", "regression"), value=c.problem, description="problem"
+        )
+        self.dataset = W.Dropdown(options=_data_sets(c.problem), value=c.data_set, description="data")
         self.noise = W.IntSlider(value=round(c.noise * 100), min=0, max=50, step=5, description="noise %")
         self.train_ratio = W.IntSlider(
             value=c.perc_train_data, min=10, max=90, step=10, description="train %"
@@ -71,6 +76,12 @@ class Playground:
         )
         self.seed = W.Text(value=c.seed, description="seed", continuous_update=False)
         self.show_test = W.Checkbox(value=c.show_test_data, description="show test data")
+        self.discretize = W.Checkbox(value=c.discretize, description="discretize output")
+        self.add_layer_button = W.Button(description="+ layer", layout=W.Layout(width="70px"))
+        self.remove_layer_button = W.Button(description="- layer", layout=W.Layout(width="70px"))
+        self.layer = W.Dropdown(description="layer", layout=W.Layout(width="140px"))
+        self.add_unit_button = W.Button(description="+ unit", layout=W.Layout(width="70px"))
+        self.remove_unit_button = W.Button(description="- unit", layout=W.Layout(width="70px"))
         self.play_button = W.ToggleButton(value=False, description="Play", icon="play")
         self.step_button = W.Button(description="Step", icon="step-forward")
         self.reset_button = W.Button(description="Reset", icon="undo")
@@ -96,9 +107,20 @@ class Playground:
             self.seed,
         ):
             control.observe(self._restart, names="value")
-        for control in (self.learning_rate, self.regularization, self.regularization_rate):
-            control.observe(self._rates, names="value")
-        self.show_test.observe(lambda change: self.refresh(), names="value")
+        for control in (
+            self.learning_rate,
+            self.regularization,
+            self.regularization_rate,
+            self.show_test,
+            self.discretize,
+        ):
+            control.observe(self._live, names="value")
+        self.problem.observe(self._problem_changed, names="value")
+        self.unit.observe(lambda change: self._building or self.refresh(), names="value")
+        self.add_layer_button.on_click(lambda button: self.add_layer())
+        self.remove_layer_button.on_click(lambda button: self.remove_layer())
+        self.add_unit_button.on_click(lambda button: self.add_unit(self.layer.value))
+        self.remove_unit_button.on_click(lambda button: self.remove_unit(self.layer.value))
         self.play_button.observe(self._play_toggled, names="value")
         self.step_button.on_click(lambda button: self.step())
         self.reset_button.on_click(lambda button: self.reset())
@@ -108,14 +130,32 @@ class Playground:
                 W.HBox([self.play_button, self.step_button, self.reset_button, self.epoch_label]),
                 W.HBox(
                     [
-                        W.VBox([self.dataset, self.noise, self.train_ratio, self.batch_size, self.seed]),
-                        W.VBox([self.features, self.hidden, self.activation]),
+                        W.VBox(
+                            [
+                                self.problem,
+                                self.dataset,
+                                self.noise,
+                                self.train_ratio,
+                                self.batch_size,
+                                self.seed,
+                            ]
+                        ),
+                        W.VBox(
+                            [
+                                self.features,
+                                self.hidden,
+                                W.HBox([self.add_layer_button, self.remove_layer_button]),
+                                W.HBox([self.layer, self.add_unit_button, self.remove_unit_button]),
+                                self.activation,
+                            ]
+                        ),
                         W.VBox(
                             [
                                 self.learning_rate,
                                 self.regularization,
                                 self.regularization_rate,
                                 self.show_test,
+                                self.discretize,
                             ]
                         ),
                     ]
@@ -191,9 +231,14 @@ class Playground:
         try:
             for _ in range(epochs):
                 self.session.step()
-        except FloatingPointError as error:  # a learning rate too large: say so and stop
-            self.message.value = f"<b>Training stopped:</b> {error}"
+        # A learning rate too large sends the weights to overflow: say so and stop, weights as
+        # after the last whole step (SGD refuses an inf step, the tape a sum that overflows).
+        except (FloatingPointError, autograd.DomainError, nn.tape_engine.NotTraceable) as error:
+            self.message.value = (
+                f"<b>Training stopped</b> (is the learning rate too large?): {html.escape(str(error))}"
+            )
             self._stop.set()
+            self.play_button.value = False
             return False
         self.refresh()
         return True
@@ -233,12 +278,52 @@ class Playground:
         if playing:
             self.play()
 
-    def _rates(self, change):
+    def _problem_changed(self, change):
         if self._building:
             return
-        self.session.set_rates(
-            self.learning_rate.value, self.regularization.value, self.regularization_rate.value
+        self._building = True  # one restart, once the data set list has changed
+        self.dataset.options = _data_sets(change["new"])
+        self.dataset.value = self.dataset.options[0]
+        self._building = False
+        self._restart(None)
+
+    def add_layer(self) -> None:
+        """One more hidden layer (of 2 units) at the end, as on the Playground (at most 8 layers)."""
+        shape = list(self.session.config.network_shape)
+        if len(shape) < MAX_LAYERS:
+            self.hidden.value = ",".join(map(str, [*shape, 2]))
+
+    def remove_layer(self) -> None:
+        """The last hidden layer removed (none left: the output reads the features directly)."""
+        shape = list(self.session.config.network_shape)
+        if shape:
+            self.hidden.value = ",".join(map(str, shape[:-1]))
+
+    def add_unit(self, layer: int) -> None:
+        """One more unit in hidden layer ``layer`` (0 is the first; at most 8 units)."""
+        self._resize(layer, +1)
+
+    def remove_unit(self, layer: int) -> None:
+        """One unit fewer in hidden layer ``layer`` (at least 1 stays)."""
+        self._resize(layer, -1)
+
+    def _resize(self, layer, by):
+        shape = list(self.session.config.network_shape)
+        if layer is not None and 0 <= layer < len(shape) and 1 <= shape[layer] + by <= MAX_WIDTH:
+            shape[layer] += by
+            self.hidden.value = ",".join(map(str, shape))
+
+    def _live(self, change):
+        if self._building:
+            return
+        self.session.change(
+            learning_rate=self.learning_rate.value,
+            regularization=self.regularization.value,
+            regularization_rate=self.regularization_rate.value,
+            show_test_data=self.show_test.value,
+            discretize=self.discretize.value,
         )
+        self.refresh()
 
     def _new_network(self):
         s = self.session
@@ -248,8 +333,14 @@ class Playground:
             for k, layer in enumerate(s.model.layers)
             for j in range(len(layer.neurons))
         ]
+        self._building = True  # new options for the choosers: one redraw at the end
         self.unit.options = [(name, i) for i, name in enumerate(names)]
         self.unit.value = len(names) - 1
+        chosen_layer = self.layer.value
+        self.layer.options = [(f"hidden {k + 1}", k) for k in range(len(s.config.network_shape))]
+        if chosen_layer is not None and chosen_layer < len(s.config.network_shape):
+            self.layer.value = chosen_layer
+        self._building = False
         self.example.max = len(s.X_train) - 1
         extent, _ = s.plane()
         regression = s.regression
@@ -268,7 +359,10 @@ class Playground:
         s = self.session
         with s.lock:
             low, high = (-1.0, 1.0) if s.regression else (0.0, 1.0)
-            heat = views.heat_map_uri(s.output_map(), low, high)
+            values = s.output_map()
+            if s.config.discretize:  # the Playground's "discretize output": each side in one colour
+                values = np.where(values >= (low + high) / 2, high, low)
+            heat = views.heat_map_uri(values, low, high)
             unit_maps = s.unit_maps()
             weights = [_weights(layer) for layer in s.model.layers]
             epoch, train, test = s.epoch, list(s.train_loss), list(s.test_loss)
@@ -330,6 +424,10 @@ def _weights(layer):
 def _scaled(values):
     top = float(np.abs(values).max()) or 1.0
     return values / top
+
+
+def _data_sets(problem):
+    return REGRESSION_SETS if problem == "regression" else DATA_SETS
 
 
 def _with(options, value):

@@ -7,7 +7,7 @@ measures the training and test loss. The regularisation is the Playground's: aft
 batch's gradient, every weight (not the biases) also gets rate * sign(w) (L1) or
 rate * w (L2), the gradient of rate * sum |w| or rate * sum w^2 / 2.
 
-Changing the learning rate or the regularisation keeps the network (``set_rates``);
+Changing the learning rate or the regularisation keeps the network (``change``);
 anything else (data, features, network, activation, seed) starts over (``configure``).
 """
 
@@ -31,6 +31,12 @@ _NUMPY_ACTIVATIONS = {
     "sigmoid": lambda s: 1.0 / (1.0 + np.exp(-s)),
     "linear": lambda s: s,
 }
+
+
+LIVE_SETTINGS = frozenset(
+    {"learning_rate", "regularization", "regularization_rate", "show_test_data", "discretize"}
+)
+"""The settings that change while the same network keeps training, as on the Playground."""
 
 
 class Session:
@@ -73,18 +79,18 @@ class Session:
             self.inputs_test = self.features(self.X_test)
             self._measure()
 
-    def set_rates(self, learning_rate=None, regularization=None, regularization_rate=None) -> None:
-        """Change the learning rate or the regularisation and keep training the same network."""
+    def change(self, **changes) -> None:
+        """Change settings that keep the network training: ``LIVE_SETTINGS`` (the rates, the view's flags).
+
+        Any other setting starts over: use ``configure(config.replace(...))``.
+        """
+        others = sorted(set(changes) - LIVE_SETTINGS)
+        if others:
+            raise ValueError(
+                f"change() takes {', '.join(sorted(LIVE_SETTINGS))}; {', '.join(others)} start(s) over: "
+                "use configure(session.config.replace(...))"
+            )
         with self.lock:
-            changes = {
-                k: v
-                for k, v in (
-                    ("learning_rate", learning_rate),
-                    ("regularization", regularization),
-                    ("regularization_rate", regularization_rate),
-                )
-                if v is not None
-            }
             self.config = self.config.replace(**changes)
             self.optimizer.lr = self.optimizer.base_lr = self.config.learning_rate
 

@@ -30,7 +30,11 @@ def weights(model):
 
 
 def test_step_trains_one_epoch_and_redraws(playground):
-    before, plane, network = weights(playground.session.model), playground.plane.value, playground.network.value
+    before, plane, network = (
+        weights(playground.session.model),
+        playground.plane.value,
+        playground.network.value,
+    )
     playground.step_button.click()
     assert playground.session.epoch == 1
     assert "Epoch 1" in playground.epoch_label.value
@@ -89,8 +93,9 @@ def test_regularization_changes_keep_training(playground):
 
 def test_l2_regularization_shrinks_the_weights():
     plain = Session(nn.data.PlaygroundConfig(learning_rate=0.1), points=100)
-    shrunk = Session(nn.data.PlaygroundConfig(learning_rate=0.1, regularization="L2", regularization_rate=1.0),
-                     points=100)
+    shrunk = Session(
+        nn.data.PlaygroundConfig(learning_rate=0.1, regularization="L2", regularization_rate=1.0), points=100
+    )
     for _ in range(5):
         plain.step()
         shrunk.step()
@@ -126,18 +131,69 @@ def test_a_bad_hidden_layer_text_is_shown_and_the_network_kept(playground):
     assert playground.session.model.sizes == [4, 2, 1]
 
 
-def test_a_regression_set_trains_with_squared_error(playground):
-    playground.dataset.value = "plane"
+def test_the_regression_problem_offers_its_sets_and_trains_with_squared_error(playground):
+    playground.problem.value = "regression"
+    assert playground.dataset.options == ("plane", "six_gaussians")
+    assert playground.session.config.data_set == "plane"
     assert playground.session.regression and playground.session.loss == "mse"
+    playground.dataset.value = "six_gaussians"
+    assert playground.session.config.reg_dataset == "six_gaussians"
     playground.step()
     assert playground.session.epoch == 1
     assert "problem=regression" in playground.to_url()
 
 
-def test_test_points_toggle(playground):
+def test_test_points_toggle_without_starting_over(playground):
+    playground.step()
     shown = playground.plane.value.count("<circle")
     playground.show_test.value = True
     assert playground.plane.value.count("<circle") == shown + len(playground.session.X_test)
+    assert playground.session.epoch == 1
+    assert "showTestData=true" in playground.to_url()
+
+
+def test_discretize_paints_each_side_in_one_colour(playground):
+    for _ in range(3):
+        playground.step()
+    smooth = playground.plane.value
+    playground.discretize.value = True
+    assert playground.plane.value != smooth
+    assert playground.session.epoch == 3 and "discretize=true" in playground.to_url()
+
+
+def test_layer_buttons_add_and_remove_hidden_layers(playground):
+    playground.add_layer_button.click()
+    assert playground.session.model.sizes == [4, 2, 2, 1]
+    playground.remove_layer_button.click()
+    playground.remove_layer_button.click()
+    assert playground.session.model.sizes == [4, 1]
+
+
+def test_unit_buttons_change_the_chosen_layers_width_within_1_to_8(playground):
+    playground.layer.value = 1
+    playground.add_unit_button.click()
+    assert playground.session.model.sizes == [4, 3, 1]
+    assert playground.layer.value == 1  # the choice stays on the rebuilt network
+    for _ in range(10):
+        playground.add_unit_button.click()
+    assert playground.session.model.sizes == [4, 8, 1]
+    playground.layer.value = 0
+    for _ in range(10):
+        playground.remove_unit_button.click()
+    assert playground.session.model.sizes == [1, 8, 1]
+
+
+def test_a_learning_rate_too_large_stops_play_with_a_message():
+    config = nn.data.PlaygroundConfig(learning_rate=3.0, activation="linear", problem="regression")
+    p = viz.Playground(config, points=100)
+    before = weights(p.session.model)
+    p.play()
+    p._thread.join(timeout=10)
+    assert not p.playing and p.play_button.description == "Play"
+    assert "Training stopped" in p.message.value and "overflows" in p.message.value
+    assert np.isfinite(weights(p.session.model)).all() and not np.array_equal(
+        weights(p.session.model), before
+    )
 
 
 def test_the_loss_view_shows_the_latest_losses(playground):
@@ -148,7 +204,9 @@ def test_the_loss_view_shows_the_latest_losses(playground):
 def test_the_numpy_pictures_agree_with_the_model():
     session = Session(points=50)
     X = session.inputs_train[:7]
-    np.testing.assert_allclose(session.unit_outputs(X)[-1][:, 0], session.model.predict(X), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        session.unit_outputs(X)[-1][:, 0], session.model.predict(X), rtol=1e-12, atol=1e-12
+    )
     layer0 = session.unit_outputs(X)[0][:, 1]
     expected = [session.model.layers[0].neurons[1](list(row)).data for row in X]
     np.testing.assert_allclose(layer0, expected, rtol=1e-12)
