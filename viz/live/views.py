@@ -47,9 +47,9 @@ def points_svg(
 def plane_svg(heat_uri: str, points: str, size: int = SIZE) -> str:
     """The decision boundary picture: the heat map under the points."""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="plane">'
-        f'<image href="{heat_uri}" width="{size}" height="{size}" preserveAspectRatio="none" '
-        f'style="image-rendering: pixelated"/>{points}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="plane" '
+        f'style="flex-shrink: 0"><image href="{heat_uri}" width="{size}" height="{size}" '
+        f'preserveAspectRatio="none"/>{points}</svg>'
     )
 
 
@@ -114,6 +114,7 @@ def network_svg(feature_names, unit_uris, weights, chosen=None) -> str:
                     f"{html.escape(feature_names[i])}</text>"
                 )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" class="network">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" class="network" '
+        'style="flex-shrink: 0">'
         f"{''.join(links)}{''.join(boxes)}</svg>"
     )
