@@ -134,3 +134,18 @@ def test_quiz_ends_with_a_summary():
     b.check(["-3", "2"])
     assert b.position == 2
     assert "1 of 2 right at the first try (4 answers checked)" in b.feedback.value
+
+
+def test_the_play_slider_moves_to_its_step():
+    b = lecture()
+    b.play_button.value = 5
+    assert b.position == 5 and "Step 6 of 13" in b.title.value
+    b.play_button.value = 2
+    assert b.position == 2
+
+
+def test_in_quiz_mode_play_stops_where_the_quiz_asks():
+    b = viz.Backprop(LECTURE, quiz=True, x=2, w1=0.5)
+    b.play_button.value = 12
+    assert b.position == 6 and b.waiting
+    assert b.play_button.value == 6
