@@ -10,6 +10,7 @@ has after it; ``quiz.mark`` checks it (relative tolerance 1e-3).
 from __future__ import annotations
 
 import html
+import itertools
 
 import graphviz
 
@@ -22,6 +23,7 @@ from . import quiz
 from .display import require_widgets
 
 RIGHT, WRONG = "#d9f2d9", "#f8d7d7"  # the answer box turns green or red
+_WIDGETS = itertools.count(1)
 
 
 class Backprop:
@@ -46,6 +48,7 @@ class Backprop:
         self.graph = W.HTML()
         self.ledger = W.HTML()
         self.answers: list = []
+        self._scope = f"backprop-{next(_WIDGETS)}"  # the page-wide CSS of one widget stays in its graph
         self.answer_box = W.VBox()
         self.check_button = W.Button(description="Check", button_style="info")
         self.feedback = W.HTML()
@@ -96,6 +99,9 @@ class Backprop:
 
     def _start(self, root):
         self.root = root
+        # The SVG ids of viz.graph: value node i is "v{i}", its op "op{i}", i in the order
+        # leaves first, each node after its operands (the engine's topological order reversed).
+        self._ids = {v: i for i, v in enumerate(reversed(autograd.topological_order(root)))}
         self.steps = backprop_steps(root, forward=True)
         self.position = -1  # before the first step
         self.revealed = -1  # the last step shown (quiz mode holds backward steps back)
@@ -187,6 +193,17 @@ class Backprop:
 
     # ----- drawing -----
 
+    def _marks_for(self, step) -> dict[str, list[int]]:
+        """Which node numbers to mark: the step's node, its operands or inputs, and nodes not computed yet."""
+        if step is None:
+            return {"pending": [i for v, i in self._ids.items() if v.parents], "current": [], "near": []}
+        near = [self._ids[p] for p in step.node.parents] if step.kind != "seed" else []
+        pending = []
+        if step.kind == "forward":
+            done = {s.node for s in self.steps[: self.position + 1]}
+            pending = [i for v, i in self._ids.items() if v.parents and v not in done]
+        return {"pending": pending, "current": [self._ids[step.node]], "near": near}
+
     def _show(self):
         W = require_widgets()
         step = self.step
@@ -198,7 +215,7 @@ class Backprop:
             self.play_button.value = self.position
         self.ledger.value = _ledger_html(step, _names(self.root))
         grads = dict(step.grads) if step is not None and step.kind != "forward" else {}
-        self.graph.value = _graph_svg(self.root, grads)
+        self.graph.value = _highlighted(_graph_svg(self.root, grads), self._marks_for(step), self._scope)
         if self.waiting:
             self.answers = [
                 W.Text(description="", placeholder=q, layout=W.Layout(width="320px"))
@@ -233,6 +250,25 @@ def _graph_svg(root, grads) -> str:
     except graphviz.ExecutableNotFound:
         return "<pre>Graphviz's dot draws the graph: install it (Debian: apt-get install graphviz)</pre>"
     return svg[svg.find("<svg") :]
+
+
+def _highlighted(svg: str, marks: dict, scope: str) -> str:
+    """The graph's SVG in a box of its own id, with a style that marks the step's nodes.
+
+    The current node and its op get a thick red outline, the nodes it reads or feeds a
+    blue one, and nodes the forward pass has not reached yet are faded.
+    """
+    rules = []
+    for i in marks["current"]:
+        rules.append(
+            f"#{scope} #v{i} > :is(polygon, path), #{scope} #op{i} > ellipse "
+            "{stroke: #d62728; stroke-width: 3px}"
+        )
+    for i in marks["near"]:
+        rules.append(f"#{scope} #v{i} > :is(polygon, path) {{stroke: #1f77b4; stroke-width: 2.5px}}")
+    for i in marks["pending"]:
+        rules.append(f"#{scope} #v{i}, #{scope} #op{i} {{opacity: 0.3}}")
+    return f'<div id="{scope}"><style>{" ".join(rules)}</style>{svg}</div>'
 
 
 def _ledger_html(step, names) -> str:

@@ -149,3 +149,15 @@ def test_in_quiz_mode_play_stops_where_the_quiz_asks():
     b.play_button.value = 12
     assert b.position == 6 and b.waiting
     assert b.play_button.value == 6
+
+
+def test_the_graph_marks_the_steps_node_and_fades_what_is_not_computed():
+    b = viz.Backprop("a * b + a", a=2, b=-3)  # v0 a, v1 b, v2 a*b, v3 a*b + a
+    b.next()  # forward at a*b
+    style = b.graph.value.split("</style>")[0]
+    scope = b.graph.value.split('"')[1]
+    assert f"#{scope} #v2 > :is(polygon, path)" in style and f"#{scope} #op2 > ellipse" in style
+    assert f"#{scope} #v3, #{scope} #op3 {{opacity: 0.3}}" in style
+    assert 'id="v2"' in b.graph.value
+    other = viz.Backprop("a * b + a", a=2, b=-3)
+    assert other.graph.value.split('"')[1] != scope  # two widgets on a page keep their own styles
