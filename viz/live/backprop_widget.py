@@ -101,6 +101,7 @@ class Backprop:
         self.root = root
         # The SVG ids of viz.graph: value node i is "v{i}", its op "op{i}", i in the order
         # leaves first, each node after its operands (the engine's topological order reversed).
+        self._drawn: dict[int, str] = {}
         self._ids = {v: i for i, v in enumerate(reversed(autograd.topological_order(root)))}
         self.steps = backprop_steps(root, forward=True)
         self.position = -1  # before the first step
@@ -215,7 +216,11 @@ class Backprop:
             self.play_button.value = self.position
         self.ledger.value = _ledger_html(step, _names(self.root))
         grads = dict(step.grads) if step is not None and step.kind != "forward" else {}
-        self.graph.value = _highlighted(_graph_svg(self.root, grads), self._marks_for(step), self._scope)
+        if self.position not in self._drawn:  # Graphviz takes ~0.1 s a picture: each step is drawn once
+            self._drawn[self.position] = _highlighted(
+                _graph_svg(self.root, grads), self._marks_for(step), self._scope
+            )
+        self.graph.value = self._drawn[self.position]
         if self.waiting:
             self.answers = [
                 W.Text(description="", placeholder=q, layout=W.Layout(width="320px"))

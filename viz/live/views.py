@@ -1,8 +1,9 @@
 """The Playground's live views as light SVG text: the plane with its points, the loss curves, the network.
 
-Each refresh only re-encodes small pictures (a heat map as a PNG data URI) and writes a
-few hundred SVG elements: about a millisecond, where a matplotlib figure per refresh
-costs tens (``benchmarks/playground.py`` measures both parts of a refresh).
+Each refresh only re-encodes small pictures (heat maps as PNG data URIs) and writes a
+few hundred SVG elements: a few milliseconds for the Playground's default, where one
+matplotlib figure of the plane per refresh costs over a hundred
+(``benchmarks/playground.py`` measures both, and the training between refreshes).
 """
 
 from __future__ import annotations
