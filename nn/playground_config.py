@@ -131,8 +131,42 @@ class PlaygroundConfig:
         """The seed as a whole number: the seed itself if it is one, else a checksum of its text."""
         return int(self.seed) if self.seed.isdigit() else zlib.crc32(self.seed.encode())
 
+    def __post_init__(self):
+        """Check every setting as a link's value is checked: a ValueError names the field."""
+        for name in ("network_shape", "features"):  # lists are welcome; kept as tuples (hashable)
+            if isinstance(getattr(self, name), list):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
+        for name, kind in _FIELD_TYPES.items():
+            value = getattr(self, name)
+            if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+                expected = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+                raise ValueError(f"PlaygroundConfig: {name} must be {expected}, got {value!r}")
+        for name, table in (("dataset", CLASSIFICATION_SETS), ("reg_dataset", REGRESSION_SETS)):
+            if getattr(self, name) not in table.values():
+                known = ", ".join(table.values())
+                raise ValueError(
+                    f"PlaygroundConfig: {name} must be one of {known}, got {getattr(self, name)!r}"
+                )
+        unknown = [f for f in self.features if f not in FEATURE_KEYS.values()]
+        if unknown or not self.features:
+            raise ValueError(
+                f"PlaygroundConfig: features must be some of {', '.join(FEATURE_KEYS.values())}, "
+                f"got {self.features!r}"
+            )
+        if not 0.0 <= self.noise <= 0.5:  # a fraction here, a percentage in a link
+            raise ValueError(f"PlaygroundConfig: noise must be a fraction in [0, 0.5], got {self.noise!r}")
+        for key, text in self._link_values().items():
+            if key in _READERS:
+                _READERS[key](f"PlaygroundConfig: {_snake(key)}", text)
+
     def to_url(self) -> str:
         """The Playground link of this set-up (``playground_config(config.to_url()) == config``)."""
+        values = self._link_values()
+        parts = [f"{key}={values[key]}" for key in ORDER if key in values]
+        parts += [f"{key}={_bool_text(hidden)}" for key, hidden in self.hidden_controls]
+        return PLAYGROUND + "&".join(parts)
+
+    def _link_values(self) -> dict[str, str]:
         classification_set = {ours: theirs for theirs, ours in CLASSIFICATION_SETS.items()}
         regression_set = {ours: theirs for theirs, ours in REGRESSION_SETS.items()}
         values = {
@@ -157,13 +191,11 @@ class PlaygroundConfig:
         for key, name in FEATURE_KEYS.items():
             if name in self.features or key not in ("r", "theta", "spiral"):
                 values[key] = _bool_text(name in self.features)
-        parts = [f"{key}={values[key]}" for key in ORDER if key in values]
-        parts += [f"{key}={_bool_text(hidden)}" for key, hidden in self.hidden_controls]
-        return PLAYGROUND + "&".join(parts)
+        return values
 
     def replace(self, **changes) -> PlaygroundConfig:
-        """A copy with ``changes``, checked like a link."""
-        return playground_config(replace(self, **changes).to_url())
+        """A copy with ``changes`` (checked as every PlaygroundConfig is)."""
+        return replace(self, **changes)
 
 
 def playground_config(url: str) -> PlaygroundConfig:
@@ -190,7 +222,7 @@ def playground_config(url: str) -> PlaygroundConfig:
     features = None
     for key, value in given.items():
         if key in FEATURE_KEYS or key in UNSUPPORTED_FEATURES:
-            on = _bool(key, value)
+            on = _bool(f"Playground link: {key}", value)
             if on and key in UNSUPPORTED_FEATURES:
                 raise ValueError(
                     f"Playground link: {key}=true asks for a feature backprop-lab does not have; "
@@ -200,9 +232,9 @@ def playground_config(url: str) -> PlaygroundConfig:
                 features = dict.fromkeys(FEATURE_KEYS, None) if features is None else features
                 features[key] = on
         elif key.endswith("_hide"):
-            hidden.append((key, _bool(key, value)))
+            hidden.append((key, _bool(f"Playground link: {key}", value)))
         elif key in _READERS:
-            fields[_snake(key)] = _READERS[key](key, value)
+            fields[_snake(key)] = _READERS[key](f"Playground link: {key}", value)
         else:
             warnings.warn(
                 f"Playground link: unknown key {key!r} ignored (known keys: {', '.join(ORDER)})",
@@ -218,12 +250,7 @@ def playground_config(url: str) -> PlaygroundConfig:
             )
         fields["features"] = tuple(chosen)
     fields["hidden_controls"] = tuple(hidden)
-    config = PlaygroundConfig(**fields)
-    if config.batch_size < 1 or config.batch_size > 30:
-        raise ValueError(
-            f"Playground link: batchSize must be a whole number in 1..30, got {config.batch_size}"
-        )
-    return config
+    return PlaygroundConfig(**fields)
 
 
 def _snake(key: str) -> str:
@@ -240,14 +267,14 @@ def _number_text(x: float) -> str:
 
 def _bool(key, value):
     if value not in ("true", "false"):
-        raise ValueError(f"Playground link: {key} must be true or false, got {value!r}")
+        raise ValueError(f"{key} must be true or false, got {value!r}")
     return value == "true"
 
 
 def _choice(options):
     def read(key, value):
         if value not in options:
-            raise ValueError(f"Playground link: {key} must be one of {', '.join(options)}, got {value!r}")
+            raise ValueError(f"{key} must be one of {', '.join(options)}, got {value!r}")
         return options[value] if isinstance(options, dict) else value
 
     return read
@@ -259,11 +286,9 @@ def _number(low, high, whole=False, scale=1.0):
             x = int(value) if whole else float(value)
         except ValueError:
             kind = "a whole number" if whole else "a number"
-            raise ValueError(
-                f"Playground link: {key} must be {kind} in [{low}, {high}], got {value!r}"
-            ) from None
+            raise ValueError(f"{key} must be {kind} in [{low}, {high}], got {value!r}") from None
         if not math.isfinite(x) or not low <= x <= high:
-            raise ValueError(f"Playground link: {key} must be in [{low}, {high}], got {value!r}")
+            raise ValueError(f"{key} must be in [{low}, {high}], got {value!r}")
         return x * scale if scale != 1.0 else x
 
     return read
@@ -276,22 +301,38 @@ def _shape(key, value):
     for part in value.split(","):
         if not part.isdigit() or not 1 <= int(part) <= MAX_WIDTH:
             raise ValueError(
-                f"Playground link: {key} must be hidden layer widths 1..{MAX_WIDTH} separated by commas "
+                f"{key} must be hidden layer widths 1..{MAX_WIDTH} separated by commas "
                 f"(as in 4,2), got {value!r}"
             )
         widths.append(int(part))
     if len(widths) > MAX_LAYERS:
-        raise ValueError(f"Playground link: {key} may have at most {MAX_LAYERS} layers, got {len(widths)}")
+        raise ValueError(f"{key} may have at most {MAX_LAYERS} layers, got {len(widths)}")
     return tuple(widths)
 
 
 def _seed(key, value):
     if not value or len(value) > 64 or not all(c.isalnum() or c in ".-_" for c in value):
-        raise ValueError(
-            f"Playground link: {key} must be a short text of letters, digits and . - _, got {value!r}"
-        )
+        raise ValueError(f"{key} must be a short text of letters, digits and . - _, got {value!r}")
     return value
 
+
+_FIELD_TYPES = {
+    "activation": str,
+    "batch_size": int,
+    "dataset": str,
+    "reg_dataset": str,
+    "learning_rate": (int, float),
+    "regularization": str,
+    "regularization_rate": (int, float),
+    "noise": (int, float),
+    "network_shape": tuple,
+    "seed": str,
+    "perc_train_data": int,
+    "features": tuple,
+    "problem": str,
+    **{_snake(flag): bool for flag in FLAGS},
+    "hidden_controls": tuple,
+}
 
 _READERS = {
     "activation": _choice(ACTIVATIONS),

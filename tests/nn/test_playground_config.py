@@ -138,5 +138,32 @@ def test_a_bad_value_is_a_value_error_naming_key_expected_and_given(query, words
 def test_replace_checks_the_new_values():
     config = nn.data.PlaygroundConfig()
     assert config.replace(learning_rate=0.1).learning_rate == 0.1
-    with pytest.raises(ValueError, match="networkShape"):
+    with pytest.raises(ValueError, match="network_shape must be hidden layer widths 1..8"):
         config.replace(network_shape=(4, 20))
+
+
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"dataset": "moon"}, ["dataset must be one of circle", "'moon'"]),
+        ({"reg_dataset": "circle"}, ["reg_dataset must be one of plane, six_gaussians"]),
+        ({"features": ()}, ["features must be some of x1"]),
+        ({"features": ("x1", "cos_x1")}, ["features", "cos_x1"]),
+        ({"learning_rate": "0.1"}, ["learning_rate must be int or float", "'0.1'"]),
+        ({"batch_size": 2.5}, ["batch_size must be int", "2.5"]),
+        ({"show_test_data": 1}, ["show_test_data must be bool"]),
+        ({"noise": 0.8}, ["noise must be a fraction in [0, 0.5]", "0.8"]),
+        ({"activation": "softmax"}, ["activation must be one of relu"]),
+    ],
+)
+def test_a_config_made_in_python_is_checked_too(changes, words):
+    with pytest.raises(ValueError) as error:
+        nn.data.PlaygroundConfig(**changes)
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_lists_are_taken_for_the_shape_and_features():
+    config = nn.data.PlaygroundConfig(network_shape=[3, 3], features=["x1", "r"])
+    assert config.network_shape == (3, 3) and config.features == ("x1", "r")
+    assert hash(config) == hash(nn.data.PlaygroundConfig(network_shape=(3, 3), features=("x1", "r")))
