@@ -81,7 +81,7 @@ def main() -> None:
         f"{reference / drawing:.1f}x the live redraw)"
     )
     print(f"refresh    {total * 1e3:8.2f} ms: {1 / total:.1f} refreshes per second (target >= 10)")
-    played = median_seconds(lambda: playground._train(args.epochs_per_refresh), args.refreshes)
+    played = median_seconds(lambda: playground.train(args.epochs_per_refresh), args.refreshes)
     print(
         f"one turn of Play's loop (train + refresh + widget updates): {played * 1e3:.2f} ms, "
         f"{1 / played:.1f} per second"

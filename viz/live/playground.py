@@ -187,7 +187,7 @@ class Playground:
 
     def step(self) -> None:
         """Train one epoch and redraw (the Step button)."""
-        self._train(1)
+        self.train(1)
 
     def reset(self) -> None:
         """A new network from the seed, the same data; the history starts over (the Reset button)."""
@@ -218,7 +218,7 @@ class Playground:
 
     def _loop(self):
         while not self._stop.is_set():
-            if not self._train(self.epochs_per_refresh):
+            if not self.train(self.epochs_per_refresh):
                 break
 
     def _play_toggled(self, change):
@@ -227,7 +227,8 @@ class Playground:
         elif not change["new"] and self.playing:
             self.pause()
 
-    def _train(self, epochs: int) -> bool:
+    def train(self, epochs: int = 1) -> bool:
+        """Train ``epochs`` epochs and redraw; False (and a message) if the training had to stop."""
         try:
             for _ in range(epochs):
                 self.session.step()

@@ -109,12 +109,13 @@ class Session:
             for start in range(0, n, batch):
                 idx = order[start : start + batch]
                 nn.tape_engine.tape_step(self.model, self.inputs_train[idx], self.y_train[idx], self.loss_fn)
-                self._add_penalty_gradient()
+                self.add_penalty_gradient()
                 self.optimizer.step()
             self.epoch += 1
             self._measure()
 
-    def _add_penalty_gradient(self) -> None:
+    def add_penalty_gradient(self) -> None:
+        """Add the regularisation's gradient to every weight's grad: rate * sign(w) (L1) or rate * w (L2)."""
         rate = self.config.regularization_rate
         if self.config.regularization == "none" or rate == 0.0:
             return

@@ -254,7 +254,7 @@ def test_l1_adds_rate_times_the_sign_of_each_weight_and_leaves_biases():
     config = nn.data.PlaygroundConfig(regularization="L1", regularization_rate=0.5)
     session = Session(config, points=20)
     session.model.zero_grad()
-    session._add_penalty_gradient()
+    session.add_penalty_gradient()
     for name, p in session.model.named_parameters():
         expected = 0.5 * np.sign(p.data) if ".w." in name else 0.0
         assert p.grad == expected, name
