@@ -17,8 +17,9 @@ import graphviz
 import autograd
 
 from .. import backprop_steps, draw_graph
-from ..expression import ExpressionError, parse, parse_values
-from ..names import node_names
+from ..cli.expression import ExpressionError, parse, parse_values
+from ..graph.ids import node_order
+from ..graph.names import node_names
 from . import quiz
 from .display import require_widgets
 
@@ -99,10 +100,9 @@ class Backprop:
 
     def _start(self, root):
         self.root = root
-        # The SVG ids of viz.graph: value node i is "v{i}", its op "op{i}", i in the order
-        # leaves first, each node after its operands (the engine's topological order reversed).
         self._drawn: dict[int, str] = {}
-        self._ids = {v: i for i, v in enumerate(reversed(autograd.topological_order(root)))}
+        # The graph's SVG ids (viz.graph.ids): value node i is "v{i}", the op that made it "op{i}".
+        self._ids = {v: i for i, v in enumerate(node_order(root))}
         self.steps = backprop_steps(root, forward=True)
         self.position = -1  # before the first step
         self.revealed = -1  # the last step shown (quiz mode holds backward steps back)

@@ -234,7 +234,7 @@ class Playground:
                 self.session.step()
         # A learning rate too large sends the weights to overflow: say so and stop, weights as
         # after the last whole step (SGD refuses an inf step, the tape a sum that overflows).
-        except (FloatingPointError, autograd.DomainError, nn.tape_engine.NotTraceable) as error:
+        except (FloatingPointError, autograd.DomainError, nn.engines.NotTraceable) as error:
             self.message.value = (
                 f"<b>Training stopped</b> (is the learning rate too large?): {html.escape(str(error))}"
             )

@@ -2,7 +2,7 @@
 
 ``Session(config)`` holds what the Playground shows: the points split into training and
 test data, the network, its optimiser and the loss curves. ``step()`` trains one epoch
-(mini-batches of ``batch_size``, on the batch tape: ``nn.tape_engine.tape_step``), then
+(mini-batches of ``batch_size``, on the batch tape: ``nn.engines.tape_gradients``), then
 measures the training and test loss. The regularisation is the Playground's: after each
 batch's gradient, every weight (not the biases) also gets rate * sign(w) (L1) or
 rate * w (L2), the gradient of rate * sum |w| or rate * sum w^2 / 2.
@@ -108,7 +108,7 @@ class Session:
             batch = self.config.batch_size
             for start in range(0, n, batch):
                 idx = order[start : start + batch]
-                nn.tape_engine.tape_step(self.model, self.inputs_train[idx], self.y_train[idx], self.loss_fn)
+                nn.engines.tape_gradients(self.model, self.inputs_train[idx], self.y_train[idx], self.loss_fn)
                 self.add_penalty_gradient()
                 self.optimizer.step()
             self.epoch += 1

@@ -15,7 +15,7 @@ import io
 import numpy as np
 from matplotlib.image import imsave
 
-from .. import colors
+from ..plots import colors
 
 SIZE = 300  # the plane's picture, in pixels
 UNIT = 36  # one unit's picture in the network diagram
