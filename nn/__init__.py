@@ -25,6 +25,7 @@ from .losses import (  # noqa: E402
 from .module import Module, load  # noqa: E402
 from .optim import SGD, Adam  # noqa: E402
 from .schedules import CosineDecay, LinearDecay, StepDecay  # noqa: E402
+from .torch_bridge import compare_with_torch, from_torch, to_torch  # noqa: E402
 from .training import (  # noqa: E402
     ENGINES,
     History,
@@ -66,6 +67,9 @@ __all__ = [
     "accuracy",
     "gradient_flow",
     "layer_activations",
+    "to_torch",
+    "from_torch",
+    "compare_with_torch",
     "activations",
     "data",
     "init",

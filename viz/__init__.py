@@ -17,6 +17,8 @@ require_own("nn")
 BACKPROP_LAB = True
 """Marks this viz as backprop-lab's."""
 
+from nn import compare_with_torch  # noqa: E402  (the bridge to PyTorch lives in nn; shown here too)
+
 from .graph import GraphvizNotFound, draw_graph, render  # noqa: E402  (after the check above)
 from .network import draw_network  # noqa: E402
 from .player import StepPlayer, save_steps_html, save_steps_svg  # noqa: E402
@@ -48,4 +50,5 @@ __all__ = [
     "plot_activation_histograms",
     "plot_loss_landscape",
     "draw_network",
+    "compare_with_torch",
 ]
