@@ -23,12 +23,8 @@ this threshold torch computes nn's softplus to the last digit."""
 
 
 def setting(name: str, parameter: str) -> float:
-    """The value nn's activation ``name`` gives its ``parameter`` (a leaky_relu's slope)."""
-    function = ACTIVATIONS[name]
-    keywords = getattr(function, "keywords", None) or {}  # a functools.partial fixes it here
-    if parameter in keywords:
-        return keywords[parameter]
-    return inspect.signature(function).parameters[parameter].default
+    """The value nn's activation ``name`` gives its ``parameter`` (a leaky_relu's slope): its default."""
+    return inspect.signature(ACTIVATIONS[name]).parameters[parameter].default
 
 
 @dataclass(frozen=True)

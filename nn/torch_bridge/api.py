@@ -18,10 +18,32 @@ def require_torch():
 
 
 def to_torch(model):
-    """A ``torch.nn.Module`` with the same architecture, numbers (float64) and mode as ``model``.
+    """A ``torch.nn.Module`` with the same architecture, numbers and mode as ``model``.
 
-    ``model`` is an nn MLP, Layer, Neuron, BatchNorm or Residual. Parameter names map one
-    to one (the table in ``nn.torch_bridge``); the torch module is a copy, not a view.
+    ``model`` is an nn MLP, Layer, Neuron, BatchNorm or Residual. Each becomes a torch
+    module holding the same parts under the same names (``nn.torch_bridge.torch_modules``),
+    in float64, a copy, not a view; each of nn's scalar parameters is one element of a
+    torch tensor:
+
+    =====================================  ===========================================
+    nn (a dotted name per number)          torch (a tensor name and an index)
+    =====================================  ===========================================
+    MLP ``layers.i.<layer name>``          ``layers.i.<layer name>`` (a Sequential)
+    Layer ``neurons.j.w.k``                ``linear.weight[j, k]``
+    Layer ``neurons.j.b``                  ``linear.bias[j]``
+    Layer ``batchnorm.<batchnorm name>``   ``batchnorm.<batchnorm name>``
+    Neuron ``w.k``, ``b``                  ``linear.weight[0, k]``, ``linear.bias[0]``
+    BatchNorm ``gamma.j``, ``beta.j``      ``weight[j]``, ``bias[j]`` (torch.nn.BatchNorm1d)
+    BatchNorm ``running_mean.j``           ``running_mean[j]`` (a buffer; so is running_var)
+    Residual ``block.<block name>``        ``block.<block name>``
+    =====================================  ===========================================
+
+    So ``layers.1.neurons.3.w.0`` is ``layers.1.linear.weight[3, 0]``;
+    ``nn.torch_bridge.torch_names(model)`` lists them all. A layer computes ``linear``,
+    then ``batchnorm`` (None without), then ``activation``, plus its input when residual.
+    Activations: linear -> Identity, sigmoid, tanh, relu, leaky_relu -> LeakyReLU(nn's
+    slope), elu -> ELU(nn's alpha), softplus -> Softplus(threshold=40). BatchNorm1d's
+    ``num_batches_tracked`` has no nn counterpart: it stays 0, and is ignored on the way back.
     """
     require_torch()
     from . import convert

@@ -40,6 +40,7 @@ def torch_loss_for(loss):
 
 
 def compare(model, X, y, loss, torch_loss=None, show=True, rows_shown=10) -> Comparison:
+    """``nn.compare_with_torch`` (documented there)."""
     our_loss = LOSSES.get(loss) if isinstance(loss, str) else loss
     if not callable(our_loss):
         raise ValueError(
@@ -54,14 +55,15 @@ def compare(model, X, y, loss, torch_loss=None, show=True, rows_shown=10) -> Com
         outputs = model.forward_batch(X)
         value = our_loss(outputs, y)
         value.backward()
-        ours = np.array([[o.data for o in row] for row in outputs])
+        our_outputs = np.array([[o.data for o in row] for row in outputs])
         grads = {name: p.grad for name, p in model.named_parameters()}
     finally:  # an inspection: the model keeps its running statistics and gradients
         model.load_state_dict(saved_state)
         for p, g in zip(model.parameters(), saved_grads):
             p.grad = g
 
-    out = module(torch.as_tensor(np.asarray(X, dtype=float), dtype=torch.float64))
+    inputs = np.asarray(X, dtype=float).reshape(len(outputs), model.nin)  # (n,) for one input, as nn takes it
+    out = module(torch.as_tensor(inputs, dtype=torch.float64))
     their_value = their_loss(out, torch.as_tensor(np.asarray(y, dtype=float), dtype=torch.float64))
     their_value.backward()
     tensors = dict(module.named_parameters())
@@ -71,7 +73,7 @@ def compare(model, X, y, loss, torch_loss=None, show=True, rows_shown=10) -> Com
         for ours, theirs, index in kinds.rows_of(model)
         if ours in grads
     ]
-    result = Comparison(ours, out.detach().numpy(), value.data, their_value.item(), gradients)
+    result = Comparison(our_outputs, out.detach().numpy(), value.data, their_value.item(), gradients)
     if show:
         print(result.report(rows_shown, getattr(loss, "__name__", loss)))
     return result

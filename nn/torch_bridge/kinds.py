@@ -248,12 +248,22 @@ MLP_KIND = Kind(
 
 # ----- Residual: block.* -> block.* -----
 
+
+def _rebuild_residual(t, path, from_torch):
+    block = from_torch(t.block, join(path, "block"))
+    if block.nin != block.nout:
+        raise cannot(
+            join(path, "block"), t.block, f"x + block(x) needs nin == nout, got {block.nin} and {block.nout}"
+        )
+    return Residual(block)
+
+
 RESIDUAL = Kind(
     Residual,
     tm.Residual,
     build=lambda r, to_torch: tm.Residual(to_torch(r.block)),
     names=lambda r: _prefixed("block", rows_of(r.block)),
-    rebuild=lambda t, path, from_torch: Residual(from_torch(t.block, join(path, "block"))),
+    rebuild=_rebuild_residual,
 )
 
 

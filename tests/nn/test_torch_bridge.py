@@ -206,6 +206,12 @@ def test_compare_with_torch_leaves_the_model_as_it_was():
     assert model.parameters()[0].grad == 0.25 and model.parameters()[1].grad == 0.0
 
 
+def test_compare_with_torch_takes_a_one_input_batch_as_nn_does():
+    x = np.linspace(-2.0, 2.0, 7)  # shape (n,), not (n, 1)
+    result = nn.compare_with_torch(nn.MLP(1, [3, 1], activation="tanh", seed=20), x, np.sin(x), show=False)
+    assert result.max_difference <= TOL and result.outputs.shape == (7, 1)
+
+
 def test_compare_with_torch_names_the_losses_it_knows():
     with pytest.raises(ValueError, match="mse, bce, cross_entropy, hinge.*got 'l1'"):
         nn.compare_with_torch(nn.MLP(3, [1], seed=0), X, Y_REG, "l1", show=False)
@@ -358,6 +364,13 @@ def test_the_error_gives_the_full_path_of_a_nested_module():
         nn.from_torch(module)
     with pytest.raises(ValueError, match=r"the top-level module \(torch\.nn\.Conv1d\)"):
         nn.from_torch(torch.nn.Conv1d(1, 1, 3))
+
+
+def test_a_residual_block_must_keep_the_width():
+    module = nn.to_torch(nn.Residual(nn.Layer(3, 3, seed=0)))
+    module.block = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh())
+    with pytest.raises(ValueError, match=r"'block' \(torch\.nn\.Sequential\).*nin == nout, got 3 and 2"):
+        nn.from_torch(module)
 
 
 def test_bad_arguments_are_named():
