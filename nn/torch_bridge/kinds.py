@@ -219,12 +219,8 @@ def _rebuild_mlp(t, path, from_torch=None, located=None):
         wanted, found = made.config(), got.config()
         for key in wanted:
             if wanted[key] != found[key]:
-                part = _CULPRIT.get(key)
-                if part == "batchnorm" and theirs.batchnorm is None:
-                    part = "linear"
-                module = getattr(theirs, part) if part else theirs
                 why = f"{key}={found[key]!r}, where nn.MLP makes {key}={wanted[key]!r} for this layer"
-                raise cannot(_part(place, part) if part else place[0], module, why)
+                raise cannot(*_culprit(place, theirs, _CULPRIT.get(key)), why)
     return load(mlp, t)
 
 
@@ -235,6 +231,17 @@ _CULPRIT = {"activation": "activation", "batchnorm": "batchnorm", "bias": "linea
 def _part(place, part):
     path, parts = place
     return parts[part] if parts else join(path, part)
+
+
+def _culprit(place, layer, part):
+    """(path, module) to blame: the part, or the Linear when the part is missing, or the layer."""
+    if part is None:
+        return place[0], layer
+    path, parts = place
+    missing = parts[part] == parts["linear"] if parts else getattr(layer, part) is None
+    if missing or part == "linear":
+        return _part(place, "linear"), layer.linear
+    return _part(place, part), getattr(layer, part)
 
 
 MLP_KIND = Kind(

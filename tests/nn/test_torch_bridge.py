@@ -349,6 +349,16 @@ def test_a_float32_sequential_is_read_exactly():
             "momentum",
         ),
         ([torch.nn.Linear(3, 4), torch.nn.Linear(5, 1)], "'1'", "reads 5 inputs"),
+        (
+            [torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 4), torch.nn.Linear(4, 1)],
+            "'2'",
+            "Linear.*activation='linear'",
+        ),
+        (
+            [torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 4), torch.nn.Linear(4, 1)],
+            "'2'",
+            "Linear.*batchnorm=False",
+        ),
         ([torch.nn.Linear(3, 4, bias=False), torch.nn.Tanh(), torch.nn.Linear(4, 1)], "'0'", "bias=False"),
     ],
 )
