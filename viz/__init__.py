@@ -18,6 +18,9 @@ BACKPROP_LAB = True
 """Marks this viz as backprop-lab's."""
 
 # The subpackages, lowest first: graph <- steps, plots <- network <- cli (import-linter checks it).
+
+from nn import compare_with_torch  # noqa: E402  (the bridge to PyTorch lives in nn; shown here too)
+
 from .graph import GraphvizNotFound, draw_graph, render  # noqa: E402  (after the check above)
 from .network import draw_network  # noqa: E402
 from .plots import (  # noqa: E402
@@ -68,4 +71,5 @@ __all__ = [
     "draw_network",
     "Playground",
     "Backprop",
+    "compare_with_torch",
 ]

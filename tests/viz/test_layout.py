@@ -63,8 +63,9 @@ def test_an_import_pointing_up_inside_viz_breaks_the_contract(tmp_path, lower, h
     assert f"viz.{lower}._points_up -> {higher} (l.1)" in result.stdout
 
 
-def test_every_viz_package_is_installed():
-    folders = [p.parent for p in (ROOT / "viz").rglob("__init__.py")]
+@pytest.mark.parametrize("top", ["autograd", "nn", "viz"])
+def test_every_package_is_installed(top):
+    folders = [p.parent for p in (ROOT / top).rglob("__init__.py")]
     packages = {str(folder.relative_to(ROOT)).replace("/", ".") for folder in folders}
     assert packages <= set(pyproject()["tool"]["setuptools"]["packages"])
 
