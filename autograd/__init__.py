@@ -12,6 +12,7 @@ Build an expression from Values; ``backward()`` fills in every gradient:
 
 from .backprop import backward, grad, topological_order
 from .context import Scope, gc_paused, is_grad_enabled, no_grad, scope
+from .curvature import hvp, hvp_operator
 from .errors import DomainError
 from .functions import (
     cos,
@@ -51,6 +52,8 @@ __all__ = [
     "DomainError",
     "gradcheck",
     "numeric_grad",
+    "hvp",
+    "hvp_operator",
     "GradcheckError",
     "TABLE",
     "Op",

@@ -9,6 +9,7 @@ BACKPROP_LAB = True
 
 from . import activations, data, init, losses, optim, schedules, tape_engine  # noqa: E402
 from .activations import ACTIVATIONS  # noqa: E402
+from .curvature import Curvature, curvature  # noqa: E402
 from .init import INITS  # noqa: E402
 from .layers import MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
 from .losses import (  # noqa: E402
@@ -66,6 +67,8 @@ __all__ = [
     "accuracy",
     "gradient_flow",
     "layer_activations",
+    "curvature",
+    "Curvature",
     "activations",
     "data",
     "init",
