@@ -11,7 +11,9 @@ neurons or layers. Only parameters carry labels; pictures name the other nodes t
 from __future__ import annotations
 
 from numbers import Integral
-from operator import mul
+from operator import attrgetter, mul
+
+import numpy as np
 
 import autograd
 from autograd import Parameter
@@ -136,6 +138,26 @@ class Layer(Module):
         if trace is not None:
             trace.append((self.scope_name, [list(s) for s in zip(*sums)], outputs))
         return outputs
+
+    def weight_matrix(self, grad: bool = False) -> np.ndarray:
+        """The weights as a matrix W of shape (nout, nin), W[i, j] = neuron i's w_j: s = W x + b.
+
+        A copy of the Values' ``data``, or with ``grad=True`` of their ``grad``: after
+        backward on a loss, dL/dW = sum over examples of delta x^T (delta = dL/ds).
+        """
+        pick = _grads_or_data(grad)
+        return np.array([[pick(w) for w in n.w] for n in self.neurons], dtype=float)
+
+    def bias_vector(self, grad: bool = False) -> np.ndarray:
+        """The biases as a vector b of shape (nout,) (``data``, or ``grad`` with ``grad=True``).
+
+        A layer with ``bias=False`` or ``batchnorm=True`` has no biases: a ValueError says so.
+        """
+        if self.neurons[0].b is None:
+            why = "bias=False" if self.batchnorm is None else "batchnorm=True (BatchNorm's beta shifts)"
+            raise ValueError(f"layer {self.scope_name!r} has no biases: it was made with {why}")
+        pick = _grads_or_data(grad)
+        return np.array([pick(n.b) for n in self.neurons], dtype=float)
 
     def config(self):
         return {
@@ -328,6 +350,12 @@ def _skip(rows, outputs, name):
     """x + h for every example, inside a scope of kind "residual"."""
     with autograd.scope(name, kind="residual"):
         return [[x + h for x, h in zip(xs, hs)] for xs, hs in zip(rows, outputs)]
+
+
+def _grads_or_data(grad):
+    if not isinstance(grad, bool):
+        raise TypeError(f"grad must be True (the gradients) or False (the values), got {grad!r}")
+    return attrgetter("grad") if grad else attrgetter("data")
 
 
 def _count(n, what: str) -> int:
