@@ -25,6 +25,7 @@ from .losses import (  # noqa: E402
 )
 from .module import Module, load  # noqa: E402
 from .optim import SGD, Adam  # noqa: E402
+from .polynomial import polynomial_features  # noqa: E402
 from .schedules import CosineDecay, LinearDecay, StepDecay  # noqa: E402
 from .training import (  # noqa: E402
     ENGINES,
@@ -68,6 +69,7 @@ __all__ = [
     "gradient_flow",
     "layer_activations",
     "curvature",
+    "polynomial_features",
     "Curvature",
     "activations",
     "data",
