@@ -9,9 +9,10 @@ BACKPROP_LAB = True
 
 from . import activations, data, init, losses, optim, schedules, tape_engine  # noqa: E402
 from .activations import ACTIVATIONS  # noqa: E402
+from .connections import DenseBlock, Highway  # noqa: E402
 from .curvature import Curvature, curvature  # noqa: E402
 from .init import INITS  # noqa: E402
-from .layers import MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
+from .layers import CONNECTIONS, MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
 from .losses import (  # noqa: E402
     LOSSES,
     binary_cross_entropy,
@@ -44,6 +45,9 @@ __all__ = [
     "MLP",
     "BatchNorm",
     "Residual",
+    "Highway",
+    "DenseBlock",
+    "CONNECTIONS",
     "load",
     "ACTIVATIONS",
     "INITS",
