@@ -11,6 +11,7 @@ from . import activations, data, init, losses, optim, schedules, tape_engine  # 
 from .activations import ACTIVATIONS  # noqa: E402
 from .connections import DenseBlock, Highway  # noqa: E402
 from .curvature import Curvature, curvature  # noqa: E402
+from .dropout import Dropout  # noqa: E402
 from .init import INITS  # noqa: E402
 from .layers import CONNECTIONS, MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
 from .losses import (  # noqa: E402
@@ -47,6 +48,7 @@ __all__ = [
     "Residual",
     "Highway",
     "DenseBlock",
+    "Dropout",
     "CONNECTIONS",
     "load",
     "ACTIVATIONS",

@@ -20,6 +20,7 @@ from autograd import Parameter
 
 from . import activations
 from . import init as inits
+from .dropout import Dropout
 from .module import Module, from_spec
 
 _sum = autograd.sum
@@ -186,8 +187,10 @@ class MLP(Module):
     - "dense": each layer reads the inputs and every earlier layer's outputs side by side
       (see ``nn.DenseBlock``), so layer i has nin + sizes[0] + ... + sizes[i-1] inputs.
 
-    ``seed`` makes the initial weights reproducible (a highway MLP's layers have the
-    weights of the plain MLP with the same seed: the gates are drawn after them).
+    ``dropout=p`` puts an ``nn.Dropout(p)`` after every hidden layer (``dropouts``).
+    ``seed`` makes the initial weights (and the dropout masks) reproducible; a highway
+    MLP's layers have the weights of the plain MLP with the same seed (the gates are
+    drawn after them).
     """
 
     kind = "mlp"
@@ -203,6 +206,7 @@ class MLP(Module):
         residual=False,
         seed=None,
         connections=None,
+        dropout=0.0,
     ):
         super().__init__()
         self.nin = _count(nin, "nin")
@@ -241,6 +245,9 @@ class MLP(Module):
         self.gates = [_gate(widths[i], rng) for i in gated]
         self._gate_of = dict(zip(gated, self.gates))  # a dict is not searched for parts: no parameter twice
         self.connections = connections
+        self.dropouts = (
+            [] if not dropout else [Dropout(dropout, n, seed=_draw_seed(rng)) for n in self.sizes[:-1]]
+        )
         self._hyper = {
             "activation": activation,
             "output_activation": output_activation,
@@ -248,6 +255,7 @@ class MLP(Module):
             "batchnorm": bool(batchnorm),
             "residual": connections == "residual",
             "connections": connections,
+            "dropout": float(dropout),
         }
         self._name_parts()
 
@@ -256,15 +264,19 @@ class MLP(Module):
         return self.layers[-1].output_activation
 
     def _forward_many(self, rows, trace=None):
+        dropouts = self.dropouts
         if self.connections == "dense":
-            for layer in self.layers[:-1]:
-                rows = _concatenate(rows, layer._forward_many(rows, trace))
+            for i, layer in enumerate(self.layers[:-1]):
+                outputs = layer._forward_many(rows, trace)
+                rows = _concatenate(rows, dropouts[i]._forward_many(outputs) if dropouts else outputs)
             return self.layers[-1]._forward_many(rows, trace)
         for i, layer in enumerate(self.layers):
             outputs = layer._forward_many(rows, trace)
             gate = self._gate_of.get(i)
             if gate is not None:
                 outputs = _highway(rows, outputs, gate._forward_many(rows), f"{layer.scope_name}.highway")
+            if dropouts and i < len(dropouts):
+                outputs = dropouts[i]._forward_many(outputs)
             rows = outputs
         return rows
 
@@ -393,6 +405,11 @@ def _connections(connections, residual):
     if residual and connections != "residual":
         raise ValueError(f'residual=True asks for connections="residual", but connections={connections!r}')
     return connections
+
+
+def _draw_seed(rng) -> int:
+    """A whole-number seed drawn from rng: a Dropout's own generator, saved in its config."""
+    return int(rng.integers(2**32))
 
 
 def _gate(n, rng):

@@ -59,6 +59,7 @@ import numpy as np
 import autograd
 from autograd import DomainError, Parameter, TraceError, Value
 
+from .dropout import Dropout
 from .layers import BatchNorm
 from .module import Module
 
@@ -85,6 +86,12 @@ def _coupling(module: Module | None) -> str | None:
     if module is None:
         return None
     where = f" {module.name!r}" if module.name else ""
+    if isinstance(module, Dropout):
+        return (
+            f"Dropout{where} is in training mode: it draws a new random mask for every example at every "
+            "step, and the traced graph would replay one fixed mask (masks as inputs of the trace are "
+            "not implemented yet)"
+        )
     return (
         f"BatchNorm{where} is in training mode: it normalises with the batch's mean and variance, "
         "which couples the examples of a batch (one example's graph cannot express that)"
@@ -409,7 +416,7 @@ class Survey(NamedTuple):
 
     modules: list  # the model and every module in it, in the order of named_modules()
     fingerprint: tuple  # what the traced graph depends on besides parameter values
-    coupled: Module | None  # the first module that couples the examples of a batch, if any
+    coupled: Module | None  # the first module that couples a batch's examples (or is random: Dropout)
 
 
 def survey(model: Module) -> Survey:
@@ -431,7 +438,7 @@ def survey(model: Module) -> Survey:
         if not module.training:
             for attr in module._buffers:
                 out.extend(getattr(module, attr))
-        elif coupled is None and isinstance(module, BatchNorm):
+        elif coupled is None and isinstance(module, (BatchNorm, Dropout)):  # Dropout: random, not coupled
             coupled = module
         parts = []
         for value in module.__dict__.values():
