@@ -27,6 +27,7 @@ from .losses import (  # noqa: E402
 )
 from .module import Module, load  # noqa: E402
 from .optim import SGD, Adam  # noqa: E402
+from .parallel import data_parallel_grad  # noqa: E402
 from .polynomial import polynomial_features  # noqa: E402
 from .schedules import CosineDecay, LinearDecay, StepDecay  # noqa: E402
 from .training import (  # noqa: E402
@@ -76,6 +77,7 @@ __all__ = [
     "layer_activations",
     "curvature",
     "polynomial_features",
+    "data_parallel_grad",
     "Curvature",
     "activations",
     "data",
