@@ -12,6 +12,7 @@ from .activations import ACTIVATIONS  # noqa: E402
 from .connections import DenseBlock, Highway  # noqa: E402
 from .curvature import Curvature, curvature  # noqa: E402
 from .dropout import Dropout  # noqa: E402
+from .generalization import GapMeasurements, MembershipAttack, generalization_gap, membership_attack  # noqa: E402
 from .init import INITS  # noqa: E402
 from .layers import CONNECTIONS, MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
 from .losses import (  # noqa: E402
@@ -78,6 +79,10 @@ __all__ = [
     "curvature",
     "polynomial_features",
     "data_parallel_grad",
+    "generalization_gap",
+    "GapMeasurements",
+    "membership_attack",
+    "MembershipAttack",
     "Curvature",
     "activations",
     "data",
