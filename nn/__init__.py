@@ -31,6 +31,7 @@ from .optim import SGD, Adam  # noqa: E402
 from .parallel import data_parallel_grad  # noqa: E402
 from .polynomial import polynomial_features  # noqa: E402
 from .schedules import CosineDecay, LinearDecay, StepDecay  # noqa: E402
+from .smoothness import Smoothness, loss_smoothness  # noqa: E402
 from .training import (  # noqa: E402
     ENGINES,
     History,
@@ -83,6 +84,8 @@ __all__ = [
     "GapMeasurements",
     "membership_attack",
     "MembershipAttack",
+    "loss_smoothness",
+    "Smoothness",
     "Curvature",
     "activations",
     "data",
