@@ -78,3 +78,9 @@ def test_hvp_names_a_non_finite_vector_entry():
     x = Value(1.0)
     with pytest.raises(ValueError, match=r"v\[0\] is nan"):
         autograd.hvp(x * x, [x], [float("nan")])
+
+
+def test_hvp_operator_names_a_parameter_that_is_not_a_value():
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"params\[1\] is float 2.0"):
+        autograd.hvp_operator(x * x, [x, 2.0])
