@@ -1,4 +1,14 @@
-"""nn: neurons, layers and networks made of autograd Values, and how to train them."""
+"""nn: neurons, layers and networks made of autograd Values, and how to train them.
+
+The parts: ``module`` (what every part of a network shares) and ``layers`` (Neuron,
+Layer, MLP, BatchNorm, Residual); ``activations``, ``init``, ``losses``, ``optim``,
+``schedules``, ``data``; ``training`` (``fit``), ``history``, ``metrics``;
+``engines`` (which engine computes outputs and gradients: the scalar engine or the
+batch tape); ``saving``, ``files`` (the one atomic writer), ``inputs`` (what a model
+accepts as inputs) and ``checks`` (argument validators, the one "is classification" rule).
+"""
+
+import sys
 
 from ._own_packages import require_own
 
@@ -7,12 +17,15 @@ require_own("autograd")
 BACKPROP_LAB = True
 """Marks this nn as backprop-lab's (viz checks it: other projects are called nn too)."""
 
-from . import activations, data, init, losses, optim, schedules, tape_engine  # noqa: E402
+from . import activations, checks, data, engines, files, init, losses, metrics, optim, schedules  # noqa: E402
 from .activations import ACTIVATIONS  # noqa: E402
 from .connections import DenseBlock, Highway  # noqa: E402
 from .curvature import Curvature, curvature  # noqa: E402
 from .dropout import Dropout  # noqa: E402
+from .engines import ENGINES  # noqa: E402
+from .engines import tape as tape_engine  # noqa: E402
 from .generalization import GapMeasurements, MembershipAttack, generalization_gap, membership_attack  # noqa: E402
+from .history import History  # noqa: E402
 from .init import INITS  # noqa: E402
 from .layers import CONNECTIONS, MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
 from .losses import (  # noqa: E402
@@ -26,21 +39,17 @@ from .losses import (  # noqa: E402
     mse,
     softmax,
 )
-from .module import Module, load  # noqa: E402
+from .metrics import accuracy, gradient_flow, layer_activations  # noqa: E402
+from .module import Module  # noqa: E402
 from .optim import SGD, Adam  # noqa: E402
 from .parallel import data_parallel_grad  # noqa: E402
 from .polynomial import polynomial_features  # noqa: E402
+from .saving import load  # noqa: E402
 from .schedules import CosineDecay, LinearDecay, StepDecay  # noqa: E402
 from .smoothness import Smoothness, loss_smoothness  # noqa: E402
-from .training import (  # noqa: E402
-    ENGINES,
-    History,
-    StopTraining,
-    accuracy,
-    fit,
-    gradient_flow,
-    layer_activations,
-)
+from .training import StopTraining, fit  # noqa: E402
+
+sys.modules[f"{__name__}.tape_engine"] = tape_engine  # its old path: `import nn.tape_engine` still works
 
 __all__ = [
     "Module",
@@ -88,9 +97,13 @@ __all__ = [
     "Smoothness",
     "Curvature",
     "activations",
+    "checks",
     "data",
+    "engines",
+    "files",
     "init",
     "losses",
+    "metrics",
     "optim",
     "schedules",
     "tape_engine",

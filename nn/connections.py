@@ -9,7 +9,8 @@ short paths from the loss to the first layers, which is what keeps the gradient 
 from __future__ import annotations
 
 from .layers import _concatenate, _gate, _highway
-from .module import Module, from_spec
+from .module import Module
+from .saving import from_spec
 
 
 class Highway(Module):

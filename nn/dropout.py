@@ -47,6 +47,17 @@ class Dropout(Module):
         self.rng = np.random.default_rng(seed)
         self._name_parts()
 
+    def couples_examples(self) -> str | None:
+        """In training mode, why the batch tape cannot run it: its masks are random (None in evaluation)."""
+        if not self.training or self.p == 0.0:
+            return None
+        where = f" {self.name!r}" if self.name else ""
+        return (
+            f"Dropout{where} is in training mode: it draws a new random mask for every example at every "
+            "step, and a traced graph would replay one fixed mask (masks as inputs of the trace are not "
+            "implemented yet)"
+        )
+
     def _forward_many(self, rows, trace=None):
         if not self.training or self.p == 0.0:
             return rows

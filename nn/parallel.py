@@ -21,9 +21,8 @@ import numpy as np
 import autograd
 
 from . import losses
-from .dropout import Dropout
-from .layers import BatchNorm
-from .module import Module, from_spec
+from .module import Module
+from .saving import from_spec
 
 
 def data_parallel_grad(model: Module, X, y, loss="mse", workers: int = 2) -> np.ndarray:
@@ -42,8 +41,9 @@ def data_parallel_grad(model: Module, X, y, loss="mse", workers: int = 2) -> np.
     trainer: a new process pool per call, the whole model sent to every worker, no
     overlap of communication and computation. The loss must be a mean of per-example
     terms (every loss in ``nn.LOSSES`` is) and picklable: a name, or a function defined
-    at module level. A BatchNorm or Dropout in training mode is refused: batch statistics
-    and random masks make a shard's gradient depend on the shard.
+    at module level. A module that couples the examples or draws random masks (a
+    BatchNorm or a Dropout in training mode, ``Module.couples_examples``) is refused: a
+    shard's gradient would depend on the shard.
     """
     if not isinstance(model, Module):
         raise TypeError(f"data_parallel_grad needs model to be an nn Module, got {type(model).__name__}")
@@ -57,12 +57,12 @@ def data_parallel_grad(model: Module, X, y, loss="mse", workers: int = 2) -> np.
             "data_parallel_grad sends the loss to worker processes: give a loss name or a function "
             f"defined at module level, got {loss!r} ({error})"
         ) from None
-    for name, module in model.named_modules():
-        if module.training and isinstance(module, (BatchNorm, Dropout)):
+    for _, module in model.named_modules():
+        reason = module.couples_examples()
+        if reason is not None:
             raise ValueError(
-                f"data_parallel_grad cannot split the batch of a model with {type(module).__name__} "
-                f"{name or 'at the top'!r} in training mode: batch statistics and random masks make each "
-                "shard's gradient depend on the shard (call model.eval() or remove it)"
+                f"data_parallel_grad cannot split this batch: {reason}; each shard's gradient would "
+                "depend on the shard (call model.eval() or remove it)"
             )
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)

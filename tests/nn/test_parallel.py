@@ -36,7 +36,7 @@ def test_uneven_shards_are_weighted_by_their_size():
 
 def test_a_batchnorm_in_training_mode_is_refused_with_the_reason():
     model = nn.MLP(2, [4, 1], batchnorm=True, seed=0)
-    with pytest.raises(ValueError, match="BatchNorm 'layers.0.batchnorm' in training mode"):
+    with pytest.raises(ValueError, match="cannot split this batch: BatchNorm .layers.0.batchnorm. is in"):
         nn.data_parallel_grad(model, X, Y, "bce")
 
 
