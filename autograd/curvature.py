@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from numbers import Real
 
+from . import functions
 from .backprop import grad
-from .functions import sum as autograd_sum
 from .value import Value
 
 
@@ -42,7 +42,7 @@ def hvp_operator(f_value: Value, params):
         terms = [g * v[i] for i, g in pairs if v[i] != 0.0]
         if not terms:
             return [0.0] * n
-        dot = terms[0] if len(terms) == 1 else autograd_sum(terms)
+        dot = terms[0] if len(terms) == 1 else functions.sum(terms)  # ONE n-ary node for the dot product
         return [float(x) for x in grad(dot, params)]
 
     return product
