@@ -23,21 +23,27 @@ MAX_LENGTH = 2000  # characters; checked before anything else
 MAX_BRACKETS = 40  # bracket depth, checked by a scan before parsing
 MAX_NESTING = 200  # depth of the parsed expression (a sum of 150 terms is 150 deep)
 
-FUNCTIONS = {
-    "exp": autograd.exp,
-    "log": autograd.log,
-    "sqrt": autograd.sqrt,
-    "sin": autograd.sin,
-    "cos": autograd.cos,
-    "tanh": autograd.tanh,
-    "sigmoid": autograd.sigmoid,
-    "relu": autograd.relu,
-    "leaky_relu": autograd.leaky_relu,
-    "softplus": autograd.softplus,
-    "elu": autograd.elu,
-    "abs": abs,  # Value.__abs__ is the engine's abs op; on a number, the number's abs
+
+def _functions() -> dict:
+    """The functions an expression may call: every function of the engine's op table, and abs.
+
+    An n-ary function (sum, logsumexp) takes its inputs as arguments here: sum(x, y, 2).
+    """
+    functions = {}
+    for op in autograd.TABLE.values():
+        if op.function:
+            engine = getattr(autograd, op.function)
+            functions[op.function] = engine if op.arity == 1 else (lambda *args, f=engine: f(args))
+    functions["abs"] = abs  # Value.__abs__ is the engine's abs op; on a number, the number's abs
+    return functions
+
+
+FUNCTIONS = _functions()
+SETTINGS = {  # functions with an optional numeric 2nd argument: leaky_relu's slope, elu's alpha
+    op.function: op.family[0] for op in autograd.TABLE.values() if op.function and op.family
 }
-SETTINGS = {"leaky_relu": "slope", "elu": "alpha"}  # functions with an optional numeric 2nd argument
+ANY_NUMBER = {op.function for op in autograd.TABLE.values() if op.function and op.arity is None}
+"""Functions of any number (at least one) of inputs: sum, logsumexp."""
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _REFUSED = {
@@ -261,9 +267,12 @@ def _call_problem(node: ast.Call, column: int, text: str) -> tuple[int, str] | N
     for arg in node.args:
         if isinstance(arg, ast.Starred):
             return arg.col_offset + 1, _REFUSED[ast.Starred]
-    most = 2 if name in SETTINGS else 1
+    most = len(node.args) if name in ANY_NUMBER else 2 if name in SETTINGS else 1
     if not 1 <= len(node.args) <= most:
-        takes = f"1 or 2 arguments (x, {SETTINGS[name]})" if name in SETTINGS else "1 argument"
+        if name in ANY_NUMBER:
+            takes = "1 or more arguments"
+        else:
+            takes = f"1 or 2 arguments (x, {SETTINGS[name]})" if name in SETTINGS else "1 argument"
         return column, f"{name} takes {takes}, got {len(node.args)}"
     return None
 
@@ -306,7 +315,7 @@ def _evaluate(node, leaves, text: str):
         return _engine(lambda: _apply(op, a, b), column)
     name = node.func.id
     args = [_evaluate(arg, leaves, text) for arg in node.args]
-    if len(args) == 2 and isinstance(args[1], autograd.Value):
+    if name in SETTINGS and len(args) == 2 and isinstance(args[1], autograd.Value):
         raise ExpressionError(
             f"the {SETTINGS[name]} of {name} must be a number, not an expression of variables",
             node.args[1].col_offset + 1,

@@ -208,7 +208,7 @@ class _Drawing:
 
     def _op_node(self, v):
         i = self.ids[v]
-        op = v.op_entry
+        op = v.made_by
         s = style.STYLES["op"]
         self.dot.node(
             op_id(i),
@@ -227,7 +227,7 @@ class _Drawing:
     def _group_node(self, g):
         s = style.STYLES["group"]
         members = [v for v in g.members if v.parents]
-        acts = {v.op_entry.symbol for v in g.outputs if v.parents}
+        acts = {v.made_by.symbol for v in g.outputs if v.parents}
         what = [f"{len(members)} ops"]
         if g.parameters:
             what.append(f"{g.parameters} parameters")

@@ -8,15 +8,10 @@ activation.
 
 from __future__ import annotations
 
-import re
-
 import autograd
 
 from .style import number
 
-_INFIX_PRECEDENCE = {"add": 1, "sub": 1, "sum": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powc": 4}
-OPERAND = re.compile(r"\b(a\d*|b)\b")
-"""The operand names in the op table's formulas: a, b, a1, a2, ..."""
 NAME_LIMIT = 32
 SPELLED_OUT = 4  # an n-ary op (a neuron's sum) with more inputs is written a1 + a2 + … + a9
 PICTURE_LIMIT = 20  # a longer expression would make its box too wide: the box shows no name
@@ -25,25 +20,21 @@ PICTURE_LIMIT = 20  # a longer expression would make its box too wide: the box s
 def formula_text(op: autograd.Op, n: int) -> str:
     """The op's formula written out for n inputs: 'sin(a)', 'a * b', 'a1 + a2 + a3'.
 
-    The table writes an n-ary op with an ellipsis, 'log(exp(a1) + ... + exp(an))'; up to
-    ``SPELLED_OUT`` inputs each term is written, 'log(exp(a1) + exp(a2) + exp(a3))'.
+    Up to ``SPELLED_OUT`` inputs each term of an n-ary op is written,
+    'log(exp(a1) + exp(a2) + exp(a3))'; beyond, 'a1 + a2 + … + a9'.
     """
-    if op.arity is not None:
-        return op.formula
-    left, ellipsis, right = op.formula.partition(" + ... + ")
-    if not ellipsis:
-        return op.formula
-    # The repeated term is the longest end of `left` holding a1 that, with an for a1, starts `right`.
-    for start in range(len(left)):
-        term = left[start:]
-        if "a1" in term and right.startswith(term.replace("a1", "an")):
-            break
-    else:
-        return op.formula
-    prefix, suffix = left[:start], right[len(term) :]
-    numbers = [str(i) for i in range(1, n + 1)] if n <= SPELLED_OUT else ["1", "2", None, str(n)]
-    terms = ["…" if k is None else term.replace("a1", f"a{k}") for k in numbers]
-    return prefix + " + ".join(terms) + suffix
+    return written(op, op.input_names(n))
+
+
+def written(op: autograd.Op, operands: list[str]) -> str:
+    """The op's template with these texts for its inputs: 'x * 2', 'sin(w1 * x)'.
+
+    An n-ary op with more than ``SPELLED_OUT`` inputs shows the first two, an ellipsis
+    and the last: 'a1 + a2 + … + a9'.
+    """
+    if op.arity is None and len(operands) > SPELLED_OUT:
+        operands = [operands[0], operands[1], None, operands[-1]]
+    return op.write(operands)
 
 
 def node_names(root: autograd.Value) -> dict[autograd.Value, str]:
@@ -75,32 +66,30 @@ def names(order) -> dict[autograd.Value, str]:
 
 
 def _expression(v, names) -> str:
-    op = v.op_entry
-    n = len(v.parents)
-    formula = formula_text(op, n)
-    operands = {}
-    for k, (name, p) in enumerate(zip(op.input_names(n), v.parents)):
-        text = names[p]
-        operands[name] = f"({text})" if _needs_parentheses(op.name, k, p, text) else text
-    text = OPERAND.sub(lambda m: operands[m.group(1)], formula)
+    op = v.made_by
+    operands = [
+        f"({names[p]})" if _needs_parentheses(op, k, p, names[p]) else names[p]
+        for k, p in enumerate(v.parents)
+    ]
+    text = written(op, operands)
     if len(text) > NAME_LIMIT:
-        text = OPERAND.sub("…", formula)
+        text = written(op, ["…"] * len(operands))
     return text
 
 
-def _needs_parentheses(op_name: str, position: int, operand, text: str) -> bool:
+def _needs_parentheses(op: autograd.Op, position: int, operand, text: str) -> bool:
     """Whether an operand's text needs brackets inside an infix formula, as Python would."""
-    mine = _INFIX_PRECEDENCE.get(op_name)
+    mine = op.precedence
     if mine is None:
         return False  # a function call: its own brackets are enough
     if text.startswith("-"):
         return True  # 2 * (-3), -(-a)
-    theirs = None if (operand.label or not operand.parents) else _INFIX_PRECEDENCE.get(operand.op)
+    theirs = None if (operand.label or not operand.parents) else operand.made_by.precedence
     if theirs is None:
         return False
     if theirs != mine:
         return theirs < mine
-    if op_name in ("sub", "div"):
+    if not op.regroups:
         return position == 1  # a - (b - c)
     return mine == 4 and position == 0  # (a ** b) ** c
 
@@ -130,8 +119,8 @@ def equation(root: autograd.Value) -> str:
     name = output_name(root, names)
     if not root.parents:
         return f"{name} = {number(root.data)}"
-    op = root.op_entry
-    operands = dict(zip(op.input_names(len(root.parents)), (names[p] for p in root.parents)))
-    formula = OPERAND.sub(lambda m: operands.get(m.group(1), m.group(1)), formula_text(op, len(root.parents)))
+    op = root.made_by
+    operands = [names[p] for p in root.parents]
+    formula = written(op, operands)
     right = names[root] if names[root] != name else formula
     return f"{name} = {right}"

@@ -5,9 +5,10 @@ One backward pass is, for every node v from the output back to the leaves
 
     grad[p] += grad[v] * d v / d p        (upstream gradient times local derivative)
 
-``backprop_steps`` records each of those steps with its numbers, computed on the side:
-the graph's own ``.grad`` values are never touched. The local derivatives and their
-text come from the op table, exactly as the engine's backward pass uses them.
+``backprop_steps`` records each of those steps with its numbers: it runs the engine's
+reference backward pass (``autograd.reference_backward``), which reports every edge, so
+the graph's own ``.grad`` values are never touched and the chain rule is written once.
+The local derivatives and their text come from the op table.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import ClassVar
 
 import autograd
 
-from ..graph.names import OPERAND, formula_text
+from ..graph.names import formula_text, written
 from ..graph.style import number
 
 
@@ -91,68 +92,49 @@ def backprop_steps(root: autograd.Value, forward: bool = False) -> list:
             f"backprop_steps needs a Value (the output of an expression), got {type(root).__name__}"
         )
     order = autograd.topological_order(root)
-    steps: list = []
-    if forward:
-        steps.extend(_forward_step(v) for v in reversed(order) if v.parents)
-    grads = dict.fromkeys(order, 0.0)
+    steps: list = [_forward_step(v) for v in reversed(order) if v.parents] if forward else []
+    grads = dict.fromkeys(order, 0.0)  # every node's gradient so far, for the pictures
     grads[root] = 1.0
     steps.append(SeedStep(root, MappingProxyType(dict(grads))))
-    for v in order:
-        if v.parents:
-            steps.append(_backward_step(v, grads))
-    for v, g in grads.items():
-        if g - g != 0.0:
-            raise autograd.DomainError(f"the gradient overflowed: {v!r} (the output was {root!r})")
+    inputs: list[InputGrad] = []
+
+    def on_step(node, position, parent, upstream, local, grad_after):
+        """One edge of the chain rule; the node's step is complete with its last input."""
+        n = len(node.parents)
+        product = 0.0 if upstream == 0.0 else upstream * local
+        names = node.made_by.input_names(n)
+        inputs.append(
+            InputGrad(
+                parent,
+                position,
+                names[position],
+                node.made_by.rule_text(position, n),
+                local,
+                product,
+                grads[parent],
+                grad_after,
+            )
+        )
+        grads[parent] = grad_after
+        if position == n - 1:
+            steps.append(BackwardStep(node, upstream, tuple(inputs), MappingProxyType(dict(grads))))
+            inputs.clear()
+
+    autograd.reference_backward(root, on_step)
     return steps
 
 
-def _backward_step(v, grads) -> BackwardStep:
-    g = grads[v]
-    try:
-        local = v.local_grads()
-    except autograd.DomainError:
-        if g != 0.0:
-            raise  # the engine fails here too: an infinite derivative that is needed
-        local = (None,) * len(v.parents)  # the engine skips a node with no gradient to pass on
-    names = v.op_entry.input_names(len(v.parents))
-    inputs = []
-    for k, p in enumerate(v.parents):
-        product = 0.0 if g == 0.0 else g * local[k]
-        before = grads[p]
-        grads[p] = before + product
-        inputs.append(
-            InputGrad(
-                p, k, names[k], rule(v.op_entry, k, len(v.parents)), local[k], product, before, grads[p]
-            )
-        )
-    return BackwardStep(v, g, tuple(inputs), MappingProxyType(dict(grads)))
-
-
 def _forward_step(v) -> ForwardStep:
-    op = v.op_entry
-    formula = formula_text(op, len(v.parents))
-    values = dict(zip(op.input_names(len(v.parents)), v.parents))
-
-    def substitute(match):
-        x = values[match.group(1)].data
-        text = match.string
-        alone = text[match.start() - 1 : match.start()] == "(" and text[match.end() : match.end() + 1] == ")"
-        return f"({number(x)})" if x < 0 and not alone else number(x)  # 2 * (-3), but exp(-3)
-
-    return ForwardStep(
-        v, formula, f"{formula} = {OPERAND.sub(substitute, formula)} = {number(v.data)}", v.data
-    )
-
-
-def rule(op: autograd.Op, i: int, n: int) -> str:
-    """The op table's rule for input i: 'd sin(a)/da = cos(a)', 'd (a1 + ... + an)/da2 = 1'.
-
-    A binary formula gets brackets, 'd (a * b)/da = b', so the derivative reads as one.
-    """
-    text = op.rule_text(i, n)
-    if op.arity is not None and " " in op.formula:
-        text = text.replace(f"d {op.formula}/", f"d ({op.formula})/", 1)
-    return text
+    op = v.made_by
+    n = len(v.parents)
+    # A negative number gets brackets unless its place has some already: 2 * (-3), but exp(-3).
+    values = [
+        f"({number(p.data)})" if p.data < 0 and not op.bracketed(k) else number(p.data)
+        for k, p in enumerate(v.parents)
+    ]
+    numbers = written(op, values)
+    formula = formula_text(op, n)
+    return ForwardStep(v, formula, f"{formula} = {numbers} = {number(v.data)}", v.data)
 
 
 def _is_number(text: str) -> bool:

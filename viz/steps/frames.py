@@ -60,7 +60,7 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
             result.append(
                 Frame(
                     "forward",
-                    f"Forward {n + 1} of {len(forward_steps)}: {v.op_entry.symbol}",
+                    f"Forward {n + 1} of {len(forward_steps)}: {v.made_by.symbol}",
                     [box[v], op_id(i)],
                     [edge_id(i, k) for k in range(len(v.parents))] + [out_edge_id(i)],
                     [box[p] for p in v.parents],
@@ -93,7 +93,7 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
         result.append(
             Frame(
                 "backward",
-                f"Backward {number_in_pass} of {backward_count}: {v.op_entry.symbol}",
+                f"Backward {number_in_pass} of {backward_count}: {v.made_by.symbol}",
                 [box[v], op_id(i)],
                 [out_edge_id(i)] + [edge_id(i, k) for k in range(len(v.parents))],
                 [box[p] for p in v.parents],

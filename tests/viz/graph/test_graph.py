@@ -40,7 +40,7 @@ def test_op_nodes_are_separate_circles_showing_the_op_symbol(lecture, draw):
     y, *_ = lecture()
     svg = draw(y)
     order = viz.graph.node_order(y)
-    ops = {f"op{i}": v.op_entry.symbol for i, v in enumerate(order) if v.parents}
+    ops = {f"op{i}": v.made_by.symbol for i, v in enumerate(order) if v.parents}
     assert set(svg.ids("op")) == set(ops)
     for op_id, symbol in ops.items():
         assert svg.texts(op_id) == [symbol]

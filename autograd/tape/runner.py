@@ -15,12 +15,12 @@ array([0.4621, 0.9866])
 How it works, step by step:
 
 1. **Trace** (``trace(fn, n_inputs)``): fn is called with placeholder input Values and the
-   graph it builds is recorded (``autograd.tape_trace``). Leaves are inputs (columns of
+   graph it builds is recorded (``autograd.tape.record``). Leaves are inputs (columns of
    X), parameters (``autograd.Parameter`` or any other leaf Value but a Constant: their
    current ``.data`` is read at every forward, so training updates count without
    retracing) or constants (``autograd.Constant``, fixed). fn is traced at two example
    rows (or at the rows you pass as ``examples``) and must build the same graph at each.
-2. **Levels and groups** (``autograd.tape_schedule``): a node's level is the longest path
+2. **Levels and groups** (``autograd.tape.schedule``): a node's level is the longest path
    from the leaves to it; the nodes of one level with the same op (and settings) are one
    group, so a layer of 100 neurons is one group of 100 sums. Each node gets a row of a
    buffer with one column per example (V), or, when it does not depend on the inputs
@@ -29,12 +29,12 @@ How it works, step by step:
 3. **Forward** (``tape.forward(X)``): X's columns fill the input rows, the parameters'
    current numbers theirs, then each group, level by level, gathers its operands and
    applies the op table's own ``forward`` rule (and ``valid`` rule) to the arrays
-   (``autograd.tape_groups``): one numpy operation per group, however many nodes it
+   (``autograd.tape.kernels``): one numpy operation per group, however many nodes it
    holds, so the work in Python grows with the depth of the graph, not its size.
    n-ary ops too: a group of sums is one ``np.add.reduce``, and any other n-ary op
    (logsumexp) gets its operands as c arrays, one per operand place, from its rules.
    A neuron's weighted sum b + w1 x1 + ... + wn xn takes in its products, so a dense
-   layer is one matrix product W @ X (``autograd.tape_schedule.weighted_sums``).
+   layer is one matrix product W @ X (``autograd.tape.schedule.weighted_sums``).
 4. **Backward** (``tape.backward()``): the groups run in reverse, each applying the op
    table's ``local`` rule to its arrays and adding gradient into its operands' rows;
    a static operand (a weight) gets the sum over the examples. No derivative is
@@ -81,11 +81,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .context import is_grad_enabled
-from .errors import DomainError, describe_operands
-from .tape_groups import GroupFailure, make_group
-from .tape_schedule import DYNAMIC, STATIC, layout
-from .tape_trace import Program, check_same_graph, record
+from ..context import is_grad_enabled
+from ..errors import DomainError, describe_operands
+from .kernels import GroupFailure, make_group
+from .record import Program, check_same_graph, record
+from .schedule import DYNAMIC, STATIC, layout
 
 CHUNK_CELLS = 1 << 18
 """Under no_grad, forward runs X in chunks of rows whose buffer holds about this many numbers."""

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .context import STATE
-from .errors import DomainError
-from .ops import Op
-from .value import Constant, Value
+from ..backprop import topological_order
+from ..context import STATE
+from ..errors import DomainError
+from ..ops import Op
+from ..value import Constant, Value
 
 
 class TraceError(ValueError):
@@ -160,22 +161,18 @@ def _as_outputs(result) -> tuple[list[Value], bool]:
 def _order(outputs: list[Value]) -> list[Value]:
     """Every node the outputs depend on, each after its parents (leaves first).
 
-    A depth-first search that visits parents in their order, so the products of a
-    neuron's sum come out in order, one neuron after another, and a group's operands
-    often sit in consecutive rows (cheaper to read). A loop, not recursion: deep graphs work.
+    ``autograd.topological_order`` of each output, read leaves first: parents are
+    visited in their order, so the products of a neuron's sum come out in order, one
+    neuron after another, and a group's operands often sit in consecutive rows (cheaper
+    to read). Nodes shared between outputs are listed once, where they first appear.
     """
     seen = set()
     order = []
     for out in outputs:
-        stack = [(out, False)]
-        while stack:
-            v, parents_done = stack.pop()
-            if parents_done:
+        for v in reversed(topological_order(out)):
+            if v not in seen:
+                seen.add(v)
                 order.append(v)
-            elif id(v) not in seen:
-                seen.add(id(v))
-                stack.append((v, True))
-                stack.extend((p, False) for p in reversed(v.parents) if id(p) not in seen)
     return order
 
 
@@ -186,13 +183,13 @@ def _identity_operand(v: Value) -> Value | None:
     sum([t]) * (1/1)); leaving them out of the program saves two array operations each
     way, and x * 1.0 == x holds for every float, so no result changes.
     """
-    op = v.op_entry
+    op = v.made_by
     if op is None:
         return None
     parents = v.parents
-    if op.name == "sum" and len(parents) == 1:
-        return parents[0]
-    if op.name == "mul":
+    if op.reducer is not None and len(parents) == 1:
+        return parents[0]  # a fold of one operand is that operand
+    if op.product:
         a, b = parents
         if isinstance(b, Constant) and b.data == 1.0:
             return a
@@ -203,7 +200,7 @@ def _identity_operand(v: Value) -> Value | None:
 
 def _node(v: Value, position: dict, column: dict) -> Node:
     if not v.is_leaf:
-        return Node("op", v.op_entry, tuple(position[id(p)] for p in v.parents), label=v.label)
+        return Node("op", v.made_by, tuple(position[id(p)] for p in v.parents), label=v.label)
     if id(v) in column:
         return Node("input", leaf=column[id(v)], label=v.label)
     if isinstance(v, Constant):

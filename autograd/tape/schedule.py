@@ -29,21 +29,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ops import Op
-from .tape_trace import Program
+from ..ops import Op
+from .record import Program
 
 DYNAMIC, STATIC = 0, 1
 """The two buffers: V (a column per example) and S (one column)."""
-
-REDUCERS = {"sum": np.add}
-"""n-ary ops that are folds of a binary numpy ufunc (the table's sum is a1 + a2 + ... + an).
-
-Their operands can be added in any grouping, so a node's static operands (a bias) are
-folded apart, once per pass; every other n-ary op is run by its table rules as written.
-"""
-
-PRODUCT = "mul"
-"""The op of the products w * x that a weighted sum takes in (see ``weighted_sums``)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +41,7 @@ class GroupPlan:
     """One group: its op, level and buffer, its block of rows, and where its operands are.
 
     ``places``: (buffer, rows) per operand place. For an op with k operands, k places
-    with one row per node. For a fold (sum, see ``REDUCERS``), two places holding every
+    with one row per node. For a fold (an op with a ``reducer``: sum), two places holding every
     node's operands end to end: those in the group's own buffer, then (for a dynamic
     group) the static ones. For any other n-ary op (logsumexp), one place holding every
     node's operands end to end, in order (static ones through mirrors in a dynamic
@@ -147,13 +137,13 @@ def weighted_sums(program: Program, is_dynamic: list[bool]) -> dict[int, list[in
 
     def product(i: int) -> bool:
         node = nodes[i]
-        if node.kind != "op" or node.op.name != PRODUCT or uses[i] != 1:
+        if node.kind != "op" or not node.op.product or uses[i] != 1:
             return False
         return sorted(is_dynamic[p] for p in node.parents) == [False, True]
 
     fused = {}
     for i, node in enumerate(nodes):
-        if node.kind == "op" and node.op.name == "sum" and is_dynamic[i]:
+        if node.kind == "op" and node.op.reducer is np.add and is_dynamic[i]:
             products = [p for p in node.parents if is_dynamic[p]]
             if all(product(p) for p in products):
                 fused[i] = products
@@ -231,7 +221,7 @@ def layout(program: Program) -> Layout:
             group_plans.append(_weighted_sums_plan(nodes, members, fused, where, lvl, start))
             continue
         operands = tuple(tuple(where[p] for p in nodes[i].parents) for i in members)
-        if op.arity is None and op.name in REDUCERS:
+        if op.reducer is not None:
             places, owners = _split_by_buffer(operands, space)
         elif op.arity is None:
             places = (mirrored([ref for refs in operands for ref in refs]),)

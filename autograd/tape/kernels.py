@@ -1,6 +1,6 @@
 """The tape's kernels: one group of same-op nodes run as one numpy operation, both ways.
 
-Buffers have one row per node and one column per example (see ``autograd.tape_schedule``;
+Buffers have one row per node and one column per example (see ``autograd.tape.schedule``;
 a static buffer has one column, broadcast against the examples). A group of g nodes of
 an op with k operands:
 
@@ -18,7 +18,7 @@ weighted sum) is a fold of ``+``: one ``np.add.reduce`` over the block's middle 
 Any other n-ary op (logsumexp) hands the block's c slices to the op's own ``forward``
 and ``local`` rules, as a binary op hands its two operands.
 
-A neuron's weighted sum b + w1 x1 + ... + wc xc (``tape_schedule.weighted_sums``) takes
+A neuron's weighted sum b + w1 x1 + ... + wc xc (``schedule.weighted_sums``) takes
 in its products: the sums of a dense layer are ONE matrix product W @ X (W the layer's
 weights, X its inputs), and backward two more (G @ X.T for the weights, W.T @ G for the
 inputs). These are the rules of mul (d(w x)/dw = x, d(w x)/dx = w) and of sum (1),
@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .mathspaces import ARRAYS
-from .tape_schedule import REDUCERS, STATIC, GroupPlan
+from ..mathspaces import ARRAYS
+from .schedule import STATIC, GroupPlan
 
 BLAS_CELLS = 1 << 18
 """Matrix products are cut into blocks of fewer multiply-adds than this (see ``_matmul``)."""
@@ -49,7 +49,7 @@ def make_group(plan: GroupPlan, is_constant: np.ndarray):
     if plan.fused:
         return DotGroup(plan, is_constant)
     if plan.op.arity is None:
-        return ReduceGroup(plan, is_constant) if plan.op.name in REDUCERS else NaryGroup(plan, is_constant)
+        return ReduceGroup(plan, is_constant) if plan.op.reducer is not None else NaryGroup(plan, is_constant)
     return OpGroup(plan, is_constant)
 
 
@@ -109,7 +109,7 @@ class ReduceGroup:
         (self.d,) = _fixed_locals(op, 1)
         self.plan = plan
         self.op = op
-        self.reducer = REDUCERS[op.name]
+        self.reducer = op.reducer
         self.space = plan.space
         self.rows = slice(plan.start, plan.start + plan.size)
         ((space, own), (_, static)) = plan.places
@@ -355,12 +355,12 @@ class Scatter:
     """Adds one contribution row per operand into the rows of a gradient buffer.
 
     A row that appears k times gets the sum of its k contributions. The pattern of the
-    rows is read once, at tracing, and picks the cheapest way:
+    rows is read once, when the tape is made, and picks the cheapest way:
 
     - every row once: one ``+=`` (in place when the rows are consecutive);
     - a dense layer's inputs, (x0, x1, ..., x0, x1, ...): the contributions seen as a
       (k, targets, batch) block summed over its first axis, no gather;
-    - anything else: contributions sorted by target once, at tracing, into parts by k,
+    - anything else: contributions sorted by target once, when the tape is made, into parts by k,
       each a gather, a (targets, k, batch) sum and one ``+=``.
 
     ``batch_sum``: the target is static, so contributions are first summed over examples.
@@ -420,21 +420,21 @@ def _matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     ten times slower. (Other BLAS libraries have other rules; the blocks do no harm.)
     """
     m, k = A.shape
-    step = max(1, (BLAS_CELLS - 1) // max(1, m * k))
-    if step >= B.shape[1]:
+    width = max(1, (BLAS_CELLS - 1) // max(1, m * k))  # columns per block
+    if width >= B.shape[1]:
         return A @ B
     out = np.empty((m, B.shape[1]))
-    for s in range(0, B.shape[1], step):
-        np.matmul(A, B[:, s : s + step], out=out[:, s : s + step])
+    for s in range(0, B.shape[1], width):
+        np.matmul(A, B[:, s : s + width], out=out[:, s : s + width])
     return out
 
 
 def _matmul_over_examples(G: np.ndarray, X: np.ndarray) -> np.ndarray:
     """G @ X.T (a sum over the examples), in blocks of examples, as ``_matmul``."""
-    step = max(1, (BLAS_CELLS - 1) // max(1, G.shape[0] * X.shape[0]))
-    out = G[:, :step] @ X[:, :step].T
-    for s in range(step, G.shape[1], step):
-        out += G[:, s : s + step] @ X[:, s : s + step].T
+    width = max(1, (BLAS_CELLS - 1) // max(1, G.shape[0] * X.shape[0]))  # examples per block
+    out = G[:, :width] @ X[:, :width].T
+    for s in range(width, G.shape[1], width):
+        out += G[:, s : s + width] @ X[:, s : s + width].T
     return out
 
 
