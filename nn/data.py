@@ -259,3 +259,6 @@ def _check(n, noise, seed):
     n = whole(n, "n (the number of points)")
     noise = between(noise, "noise (the Playground's 0% to 50%)", 0.0, 0.5)
     return n, noise, as_rng(seed)
+
+
+from .playground_config import PlaygroundConfig, playground_config  # noqa: E402,F401  (the Playground links)

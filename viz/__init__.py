@@ -41,6 +41,10 @@ from .steps import (  # noqa: E402
     save_steps_svg,
 )
 
+# isort: split
+# The live widgets come last: they use the names above (ipywidgets is checked when one is made).
+from .live import Backprop, Playground  # noqa: E402
+
 __all__ = [
     "draw_graph",
     "render",
@@ -62,4 +66,6 @@ __all__ = [
     "plot_activation_histograms",
     "plot_loss_landscape",
     "draw_network",
+    "Playground",
+    "Backprop",
 ]

@@ -1,4 +1,4 @@
-"""viz's layout: cli on top, then network, then steps and plots side by side, graph at the bottom.
+"""viz's layout: live widgets on top, then cli, network, steps and plots side by side, graph at the bottom.
 
 The layers contract lives in pyproject.toml (import-linter). Besides checking that viz
 keeps it, the tests break it on purpose in a copy of the project, so a contract that
@@ -20,7 +20,7 @@ tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-CONTRACT = "Inside viz the command line is on top: cli <- network <- steps, plots <- graph"
+CONTRACT = "Inside viz, widgets on top: live <- cli <- network <- steps, plots <- graph"
 
 
 def lint_imports(project: Path) -> subprocess.CompletedProcess:
@@ -49,6 +49,7 @@ def test_viz_keeps_its_layers():
         ("graph", "viz.steps"),  # the drawing knows nothing of the player
         ("steps", "viz.cli"),  # only the command line knows its commands
         ("plots", "viz.steps"),  # plots and steps are independent of each other
+        ("cli", "viz.live"),  # the command line needs no widgets
     ],
 )
 def test_an_import_pointing_up_inside_viz_breaks_the_contract(tmp_path, lower, higher):
