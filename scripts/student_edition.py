@@ -75,7 +75,10 @@ def student_notebook(nb):
                 grade_id = cell.metadata["nbgrader"].get("grade_id", "?")
                 raise ValueError(f"cell {index} ({grade_id}): {error}") from None
             # The answer is the student's to write: show the blank, do not hide it.
-            cell.metadata.get("jupyter", {}).pop("source_hidden", None)
+            jupyter = cell.metadata.get("jupyter", {})
+            jupyter.pop("source_hidden", None)
+            if not jupyter:
+                cell.metadata.pop("jupyter", None)
     return student
 
 
