@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test setup system-dot system-browser lint clean
+.PHONY: demo test setup system-dot system-browser lint student clean
 
 demo: setup system-dot
 	$(BIN)/backprop-lab demo --out demo-out
@@ -17,6 +17,11 @@ test: setup system-dot system-browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbmake tests notebooks
 
 setup: $(STAMP)
+
+# The student edition: every solution (nbgrader's metadata) blanked, the checks kept.
+student: setup
+	rm -rf student
+	$(BIN)/python scripts/student_edition.py notebooks student
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,4 +54,4 @@ system-browser:
 	$(call need,chromedriver,chromium chromium-driver,--no-install-recommends)
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) demo-out student .pytest_cache .ruff_cache .hypothesis
