@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import os
 import re
 import subprocess
@@ -23,28 +22,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parent.parent
 EXECUTED = "02_neurons_layers_networks"  # has computation graphs and figures, and runs in seconds
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,800",
-    "--allow-file-access-from-files",  # not needed by the site: lets a stray fetch show in the log
-]
-LOCAL = ("file:", "data:", "blob:", "about:", "chrome:")  # chrome: the browser's own pages, not a network
 
 
 @pytest.fixture(scope="module")
@@ -66,32 +48,14 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+def browser(chromium):
+    return chromium
 
 
 def open_page(browser, path: Path):
     browser.get_log("performance")  # forget the requests of earlier pages
     browser.get(path.as_uri())
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def requested(browser) -> list[str]:
-    """Every URL the page asked for since it was opened, from the browser's network log."""
-    urls = []
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def shown_images(browser) -> dict[str, list[int]]:
@@ -109,7 +73,7 @@ def no_remote_code(source: str) -> list[str]:
     return re.findall(rf"""(?:{fetched})\s*=?\s*["']?(https?://[^"')\s>]+)""", source)
 
 
-def test_the_home_page_shows_its_pictures_and_fetches_nothing(browser, site):
+def test_the_home_page_shows_its_pictures_and_fetches_nothing(browser, site, requests_out):
     open_page(browser, site / "index.html")
     images = shown_images(browser)
     for name in ("graph.svg", "boundary.png", "history.png"):
@@ -119,7 +83,7 @@ def test_the_home_page_shows_its_pictures_and_fetches_nothing(browser, site):
     assert (
         "y = 0.5764, dy/dx = -1.0313, dy/dw1 = -0.2441" in browser.find_element(By.TAG_NAME, "article").text
     )
-    assert [url for url in requested(browser) if not url.startswith(LOCAL)] == []
+    assert requests_out(browser) == []
     assert no_remote_code((site / "index.html").read_text()) == []
 
 
@@ -133,7 +97,7 @@ def test_the_first_graph_is_the_engines_picture(site):
     assert texts[-4:] == ["data", "0.5764", "grad", "1.0000"]
 
 
-def test_a_notebook_page_shows_its_figures_graphs_and_formulas_offline(browser, site):
+def test_a_notebook_page_shows_its_figures_graphs_and_formulas_offline(browser, site, requests_out):
     page = site / "notebooks" / f"{EXECUTED}.html"
     open_page(browser, page)
     # Jupyter's outputs are <img>s of data: URIs: Graphviz's SVG for a graph, matplotlib's PNG for a figure.
@@ -151,13 +115,15 @@ def test_a_notebook_page_shows_its_figures_graphs_and_formulas_offline(browser, 
     WebDriverWait(browser, 30, poll_frequency=0.2).until(
         lambda d: d.execute_script("return document.querySelectorAll('.MathJax_CHTML, .MathJax').length") > 0
     )
-    urls = requested(browser)
-    assert any("/assets/mathjax/MathJax.js" in url for url in urls)
-    assert [url for url in urls if not url.startswith(LOCAL)] == []
+    assert browser.execute_script(
+        "return window.MathJax !== undefined && document.querySelector("
+        "'script[src*=\"assets/mathjax/MathJax.js\"]').src.startsWith('file:')"
+    )
+    assert requests_out(browser) == []
     assert no_remote_code(page.read_text()) == []
 
 
-def test_search_works_from_the_file_system(browser, site):
+def test_search_works_from_the_file_system(browser, site, requests_out):
     open_page(browser, site / "index.html")
     box = browser.find_element(By.CSS_SELECTOR, "input[data-md-component='search-query']")
     box.click()
@@ -167,7 +133,7 @@ def test_search_works_from_the_file_system(browser, site):
     )
     results = browser.find_element(By.CSS_SELECTOR, ".md-search-result").text
     assert "zero_grad" in results
-    assert [url for url in requested(browser) if not url.startswith(LOCAL)] == []
+    assert requests_out(browser) == []
 
 
 def test_the_command_line_page_lists_every_option_of_every_command(site, capsys):
