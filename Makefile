@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TOOLS_STAMP := $(VENV)/.installed-tools-$(shell cksum pyproject.toml | cut -d' ' -f1)
+VIZ_JS := viz/graph/vendor/viz-global.js
 
 .PHONY: demo test setup setup-tools docs package test-versions student system-dot system-browser system-npm lint clean
 
@@ -17,7 +18,14 @@ demo: setup system-dot
 test: setup system-dot system-browser lint setup-tools system-npm
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbmake tests notebooks
 
-setup: $(STAMP)
+setup: $(STAMP) $(VIZ_JS)
+
+# The in-browser Graphviz (viz.graph.browser: graphs without dot), pinned in the script and
+# fetched once with npm pack; git ignores it, the wheel ships it.
+$(VIZ_JS): scripts/fetch_viz_js.py
+	$(call need,npm,npm,--no-install-recommends)
+	$(PYTHON) scripts/fetch_viz_js.py
+	touch $@
 
 # The student edition: every solution (nbgrader's metadata) blanked, the checks kept.
 student: setup
@@ -76,9 +84,10 @@ system-dot:
 system-browser:
 	$(call need,chromedriver,chromium chromium-driver,--no-install-recommends)
 
-# npm fetches, once, the pinned shim that lets the site's search work from file:// (docs/hooks.py).
+# npm fetches, once, the pinned shim that lets the site's search work from file:// (docs/hooks.py),
+# and the in-browser Graphviz (scripts/fetch_viz_js.py).
 system-npm:
 	$(call need,npm,npm,--no-install-recommends)
 
 clean:
-	rm -rf $(VENV) demo-out student .pytest_cache .ruff_cache .hypothesis site dist build .cache .nox
+	rm -rf $(VENV) $(VIZ_JS) demo-out student .pytest_cache .ruff_cache .hypothesis site dist build .cache .nox

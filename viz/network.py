@@ -17,6 +17,7 @@ import numpy as np
 
 import nn
 
+from .graph.browser import LaidOutWithoutDot
 from .plots import colors, plane
 
 FONT = "Helvetica"
@@ -41,7 +42,7 @@ def draw_network(model: nn.Module, X=None, features=None, resolution: int = PICT
     layers = _columns(model)
     inputs = plane.feature_names(model, features)
     pictures = _pictures(model, X, features, resolution) if X is not None else None
-    graph = graphviz.Digraph(
+    graph = LaidOutWithoutDot(  # a Digraph; without dot a notebook lays it out in the browser
         "network",
         graph_attr={
             "rankdir": "LR",

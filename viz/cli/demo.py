@@ -25,7 +25,7 @@ import autograd
 import nn
 
 from ..files import write_atomic
-from ..graph import GraphvizNotFound, pipe, render
+from ..graph import GraphvizNotFound, browser, draw_graph, install_command, pipe
 from ..network import draw_network
 from ..plots import (
     plot_activations,
@@ -104,6 +104,11 @@ def run(args) -> int:
         return 130
     index = (out / "index.html").resolve()
     print(f"done in {time.perf_counter() - started:.0f} s; {len(sections)} pictures in {out}")
+    if not browser.has_dot():
+        print(
+            "Graphviz's dot was not found: the graphs are saved as .dot files and laid out by the pages "
+            f"in the browser. For .svg files, install it with: {install_command()}"
+        )
     print(f"open this page in a browser: {index}")
     return 0
 
@@ -122,17 +127,16 @@ def _lecture(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
     y = autograd.sin(w1 * x + autograd.log(x)) + autograd.cos(x)
     y.label = "y"
     y.backward()
-    graph = render(y, folder / "lecture_graph.svg", local_grads=True)
+    graph = _graph(folder, "lecture_graph", draw_graph(y, local_grads=True))
     player = save_steps_html(y, folder / "lecture_steps.html")
     return [
-        demo_page.Section(
+        graph.section(
             "The lecture's example: y = sin(w1·x + log x) + cos x",
             f"At x = 2, w1 = 0.5 every box shows its value (data) and the derivative of y with respect to it "
             f"(grad); every edge into an op carries the local derivative from the op table. Multiplying them "
             f"along the paths and adding over the paths is the chain rule: dy/dx = {x.grad:.4f}, "
             f"dy/dw1 = {w1.grad:.4f}.",
-            demo_page.image(graph.read_bytes(), graph.name, "the computation graph of the lecture's example"),
-            graph.name,
+            "the computation graph of the lecture's example",
         ),
         demo_page.Section(
             "Backprop one node at a time",
@@ -153,17 +157,16 @@ def _neuron(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
         w.label = f"w{i}"
     h = neuron(inputs)
     h.backward()
-    graph = render(h, folder / "neuron.svg")
+    graph = _graph(folder, "neuron", draw_graph(h))
     slope = 1 - h.data**2  # tanh'(s), written out for the sentence; the graph's numbers come from backward
     return [
-        demo_page.Section(
+        graph.section(
             "One neuron: h = tanh(b + w1·x1 + w2·x2 + w3·x3)",
             _text(f"""A weighted sum s (one node that adds the bias and the three products) and a
             non-linearity. Backward gives every weight its gradient dh/dwi = (1 − h²)·xi: here
             h = {h.data:.4f}, so 1 − h² = {slope:.4f} and dh/dw1 = {slope:.4f} × {inputs[0].data:g} =
             {neuron.w[0].grad:.4f}."""),
-            demo_page.image(graph.read_bytes(), graph.name, "the computation graph of one neuron"),
-            graph.name,
+            "the computation graph of one neuron",
         )
     ]
 
@@ -246,10 +249,7 @@ def _spiral(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
             model, X_train, y_train, features, ax=ax, resolution=sizes.resolution, title=title
         )
     boundaries = save_png(fig, folder / "spiral_raw_vs_features.png")
-    network = write_atomic(
-        folder / "spiral_network.svg",
-        pipe(draw_network(raw, X=X_train, resolution=sizes.picture), "svg", folder / "spiral_network.dot"),
-    )
+    network = _graph(folder, "spiral_network", draw_network(raw, X=X_train, resolution=sizes.picture))
     curves = save_png(plot_history(history), folder / "spiral_history.png")
     hidden = " and ".join(str(w) for w in sizes.raw_hidden)
     return [
@@ -263,14 +263,13 @@ def _spiral(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
             demo_page.image(boundaries.read_bytes(), boundaries.name, "decision boundaries on the spiral"),
             boundaries.name,
         ),
-        demo_page.Section(
+        network.section(
             "Inside the network trained on (x1, x2)",
             _text("""The network as TensorFlow Playground draws it: a link per weight (blue positive, orange
             negative, wider for larger |w|), and in every unit a picture of its output over the plane. The
             first layer can only cut the plane with straight lines; the next layers combine them into the
             spiral."""),
-            demo_page.image(network.read_bytes(), network.name, "the trained network, Playground style"),
-            network.name,
+            "the trained network, Playground style",
             width=820,
         ),
         demo_page.Section(
@@ -314,6 +313,30 @@ def _vanishing(folder: Path, sizes: Sizes) -> list[demo_page.Section]:
             path.name,
         )
     ]
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """A graph of the demo: its file (dot's SVG, or without dot the DOT source) and how the page shows it."""
+
+    path: Path
+    in_browser: bool
+
+    def section(self, title: str, sentence: str, alt: str, **more) -> demo_page.Section:
+        """The page's section: the SVG as an image, or the DOT source that the page lays out."""
+        data = self.path.read_bytes()
+        if self.in_browser:
+            body = demo_page.graph(data.decode("utf-8"))
+        else:
+            body = demo_page.image(data, self.path.name, alt)
+        return demo_page.Section(title, sentence, body, self.path.name, in_browser=self.in_browser, **more)
+
+
+def _graph(folder: Path, name: str, graph) -> _Graph:
+    """Write ``graph`` as name.svg with dot; without dot (and with the in-browser Graphviz) as name.dot."""
+    if browser.has_dot() or not browser.available():
+        return _Graph(write_atomic(folder / f"{name}.svg", pipe(graph, "svg", folder / f"{name}.dot")), False)
+    return _Graph(write_atomic(folder / f"{name}.dot", graph.source), True)
 
 
 def _text(paragraph: str) -> str:

@@ -2,6 +2,8 @@
 
 Pictures are embedded as data URIs and the step player as an iframe's ``srcdoc``, so the
 page shows everything even when copied alone; each section also links its own file.
+Without Graphviz's dot, graphs are embedded as DOT source and laid out by the page
+itself (``viz.graph.browser``: its script, about 1.3 MB, is written into the page once).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import base64
 import html
 from dataclasses import dataclass
+
+from ..graph import browser
 
 MIME = {".png": "image/png", ".svg": "image/svg+xml"}
 
@@ -26,7 +30,7 @@ section h2 { margin: 0 0 6px; font-size: 22px; }
 section p { margin: 0 0 12px; max-width: 62em; }
 .number { color: #888; font-weight: 400; margin-right: 6px; }
 figure { margin: 0; text-align: center; }
-figure img { max-width: 100%; height: auto; }
+figure img, figure svg { max-width: 100%; height: auto; }
 iframe { width: 100%; height: 640px; border: 1px solid #d8d8de; border-radius: 8px; }
 .file { font-size: 15px; color: #555; margin-top: 8px; }
 .file a { color: #0877bd; }
@@ -43,6 +47,12 @@ class Section:
     body: str  # HTML: from ``image`` or ``player``
     file: str
     width: int | None = None  # the picture's largest width in CSS pixels (None: the column's)
+    in_browser: bool = False  # the body is a ``graph`` that the page lays out
+
+
+def graph(source: str) -> str:
+    """A graph as its DOT source, laid out into SVG by the page (a Section with ``in_browser=True``)."""
+    return browser.holder(source)
 
 
 def image(data: bytes, name: str, alt: str) -> str:
@@ -74,6 +84,7 @@ def page(title: str, intro: str, sections: list[Section]) -> str:
             f'<div class="file">file: <a href="{link}">{link}</a></div>\n</section>'
         )
     body = "\n".join(parts)
+    scripts = browser.scripts() if any(s.in_browser for s in sections) else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -87,6 +98,7 @@ def page(title: str, intro: str, sections: list[Section]) -> str:
 <main>
 {body}
 </main>
+{scripts}
 </body>
 </html>
 """

@@ -6,6 +6,7 @@
 - ``collapse``: one box per neuron or layer of an nn network (nn's scopes);
 - ``names``: what the pictures and the ledger call each node ("w1 * x", s, h);
 - ``dot``: ``render`` and ``pipe`` through Graphviz's ``dot``, and how to install it.
+- ``browser``: without ``dot``, graphs laid out in the browser (the vendored @viz-js/viz).
 """
 
 from .dot import FORMATS, GraphvizNotFound, install_command, pipe, render

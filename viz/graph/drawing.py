@@ -19,6 +19,7 @@ import graphviz
 import autograd
 
 from . import style
+from .browser import LaidOutWithoutDot
 from .collapse import COLLAPSE_KINDS, group_nodes
 from .ids import edge_id, node_order, op_id, out_edge_id, outputs_of, value_id
 from .names import picture_names
@@ -121,7 +122,7 @@ class _Drawing:
         self.locals = {v: _local_grads(v) for v in order if v.parents and v not in self.group_of}
         self.scale = style.GradScale(self._magnitudes(order, groups)) if options.color_by == "grad" else None
 
-        self.dot = graphviz.Digraph(
+        self.dot = LaidOutWithoutDot(  # a Digraph; without dot a notebook lays it out in the browser
             name="computation_graph",
             graph_attr={
                 "rankdir": options.rankdir,

@@ -25,8 +25,15 @@ PAGE_CSS = _package_file("player.css")
 SCRIPT = _package_file("player.js")
 
 
-def page(title: str, expression: str, svg: str, steps: list[dict], interval_ms: int) -> str:
-    """The whole page as one string: header with controls, the graph, the ledger, the script."""
+def page(
+    title: str, expression: str, svg: str, steps: list[dict], interval_ms: int, scripts: str | None = None
+) -> str:
+    """The whole page as one string: header with controls, the graph, the ledger, the script.
+
+    ``scripts``: the page's scripts instead of the player's (the in-browser layout of
+    ``viz.graph.browser``, which starts the player once the graph is drawn).
+    """
+    scripts = scripts or f"<script>{SCRIPT}</script>"
     payload = json.dumps({"steps": steps, "interval": interval_ms}, ensure_ascii=False)
     # Inside <script> only "<" could end the element early; JSON allows it as \\u003c.
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -55,7 +62,7 @@ def page(title: str, expression: str, svg: str, steps: list[dict], interval_ms: 
 </main>
 <div class="keys">Keys: &#8592; &#8594; step, space play/pause, Home / End first / last step.</div>
 <script type="application/json" id="steps-data">{payload}</script>
-<script>{SCRIPT}</script>
+{scripts}
 </body>
 </html>
 """

@@ -12,12 +12,13 @@ import html
 import os
 import re
 import xml.etree.ElementTree as ET
+from importlib.resources import files
 from pathlib import Path
 
 import autograd
 
 from ..files import write_atomic
-from ..graph import draw_graph, pipe
+from ..graph import browser, draw_graph, pipe
 from ..graph.ids import is_value_id
 from ..graph.names import equation
 from ..graph.style import number
@@ -30,6 +31,8 @@ ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 _FRAME_NAME = re.compile(r"\d{3,}\.svg")
 SECONDS_PER_STEP = 1.5  # Play's pace: time to read a ledger aloud
+NUMBERS_SCRIPT = (files(__package__) / "numbers.js").read_text(encoding="utf-8")
+"""_graph_svg's marking of the numbers, for a graph laid out in the browser (no dot)."""
 
 
 def save_steps_html(
@@ -117,10 +120,14 @@ def steps_html(
     """The player page as a string (see ``save_steps_html``)."""
     if not (isinstance(seconds_per_step, (int, float)) and 0 < seconds_per_step < 3600):
         raise ValueError(f"seconds_per_step must be a number of seconds > 0, got {seconds_per_step!r}")
-    base = _graph_svg(root, options, dot_path)
-    svg = copy.deepcopy(base)
-    for attribute in ("width", "height"):  # the page scales the picture to its column
-        svg.attrib.pop(attribute, None)
+    if browser.has_dot() or not browser.available():
+        svg = _graph_svg(root, options, dot_path)
+        for attribute in ("width", "height"):  # the page scales the picture to its column
+            svg.attrib.pop(attribute, None)
+        graph, scripts = ET.tostring(svg, encoding="unicode"), None
+    else:  # no dot: the page lays the graph out, then marks its numbers as _graph_svg does
+        graph = browser.holder(_final_graph(root, options).source)
+        scripts = browser.scripts(then=NUMBERS_SCRIPT + player_page.SCRIPT)
     steps, shown = [], {}
     for frame in frames(root, forward=forward):
         grads = {i: number(g) for i, g in frame.grads.items()}
@@ -130,18 +137,23 @@ def steps_html(
     return player_page.page(
         "Backprop step by step",
         equation(root),
-        ET.tostring(svg, encoding="unicode"),
+        graph,
         steps,
         round(seconds_per_step * 1000),
+        scripts=scripts,
     )
 
 
-def _graph_svg(root, options, dot_path) -> ET.Element:
-    """The graph drawn once, boxes sized for the final gradients, numbers marked for rewriting."""
+def _final_graph(root, options):
+    """The graph to play on, drawn once with the final gradients (so every box is wide enough)."""
     if options.get("collapse"):
         raise ValueError("the step player shows every node: it cannot collapse neurons or layers")
-    final = backprop_steps(root)[-1].grads
-    source = pipe(draw_graph(root, grads=final, **options), "svg", dot_path)
+    return draw_graph(root, grads=backprop_steps(root)[-1].grads, **options)
+
+
+def _graph_svg(root, options, dot_path) -> ET.Element:
+    """The graph laid out by dot, numbers marked for rewriting (NUMBERS_SCRIPT does it in the browser)."""
+    source = pipe(_final_graph(root, options), "svg", dot_path)
     svg = ET.fromstring(source)
     for g in svg.iter(f"{{{SVG_NS}}}g"):
         if is_value_id(g.get("id", "")):

@@ -243,11 +243,15 @@ def test_the_player_cannot_collapse(lecture, tmp_path):
         viz.save_steps_html(y, tmp_path / "s.html", collapse="neuron")
 
 
-def test_without_dot_the_player_says_how_to_install(lecture, tmp_path, monkeypatch):
+def test_without_dot_nor_the_in_browser_graphviz_the_player_says_how_to_install(
+    lecture, tmp_path, monkeypatch
+):
+    """With the in-browser Graphviz the player needs no dot (tests/viz/graph/test_browser_layout.py)."""
     y, *_ = lecture()
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setattr(viz.graph.browser, "available", lambda: False)
     with pytest.raises(viz.GraphvizNotFound, match="install"):
         viz.save_steps_html(y, tmp_path / "steps.html")
     assert (tmp_path / "steps.dot").read_text().startswith("digraph")
