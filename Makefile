@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TOOLS_STAMP := $(VENV)/.installed-tools-$(shell cksum pyproject.toml | cut -d' ' -f1)
-VIZ_JS := viz/graph/vendor/viz-global.js
+VIZ_JS := viz/graph/viz-global.js
 
 .PHONY: demo test setup setup-tools docs package test-versions student system-dot system-browser system-npm lint clean
 

@@ -1,4 +1,4 @@
-"""Fetch the pinned in-browser Graphviz (@viz-js/viz) into viz/graph/vendor/ (a set-up step, not run time).
+"""Fetch the pinned in-browser Graphviz (@viz-js/viz) into viz/graph/ (a set-up step, not run time).
 
     python scripts/fetch_viz_js.py
 
@@ -6,7 +6,7 @@ Without Graphviz's ``dot`` on the machine, notebooks and HTML pages lay graphs o
 browser with Graphviz compiled to WebAssembly (``viz.graph.browser``). That build is a
 dependency, not our code: ``npm pack`` fetches the pinned version from the npm registry,
 its sha512 is checked against the pin, and its one-file global build (the WebAssembly
-inside, about 1.3 MB) is written atomically to viz/graph/vendor/viz-global.js. Git ignores
+inside, about 1.3 MB) is written atomically to viz/graph/viz-global.js. Git ignores
 the file; the wheel ships it (package data). Nothing is fetched when the file is already
 the pinned version. ``make setup`` runs this.
 """
@@ -27,7 +27,7 @@ PACKAGE = "@viz-js/viz"
 VERSION = "3.31.0"  # Graphviz 16.1.0 inside
 INTEGRITY = "sha512-r7zlQdRvcwvIpjHGgs+KNWHeE/P5/Dq7k8ZAKaMCbZqomxCBJV78gVuQYaHzFVca+kB0mX0fMW9UFevCOBG50A=="
 MEMBER = "package/dist/viz-global.js"  # the build that defines window.Viz, for a plain <script>
-TARGET = Path(__file__).resolve().parent.parent / "viz" / "graph" / "vendor" / "viz-global.js"
+TARGET = Path(__file__).resolve().parent.parent / "viz" / "graph" / "viz-global.js"
 
 
 def is_pinned(path: Path) -> bool:

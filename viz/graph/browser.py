@@ -2,7 +2,7 @@
 
 Where ``dot`` is missing, a notebook or an HTML page gets the graph's DOT source and
 Graphviz compiled to WebAssembly (``@viz-js/viz``, a pinned npm package fetched at set-up
-time by ``scripts/fetch_viz_js.py`` into ``vendor/`` and shipped as package data). The
+time by ``scripts/fetch_viz_js.py`` into this package, git-ignored, shipped as package data). The
 browser lays the graph out into the same SVG that ``dot`` writes: the same element ids
 (``viz.graph.ids``) and classes, so the step player's script finds its nodes. Everything
 is inline (the script is about 1.3 MB per page): nothing is fetched at run time. The
@@ -20,8 +20,8 @@ from importlib.resources import files
 
 import graphviz
 
-VIZ_JS = "vendor/viz-global.js"
-"""The vendored build of @viz-js/viz (it defines ``window.Viz``), relative to this package."""
+VIZ_JS = "viz-global.js"
+"""The vendored build of @viz-js/viz (it defines ``window.Viz``), a file of this package."""
 HTML = "text/html"
 
 

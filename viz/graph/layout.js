@@ -5,7 +5,9 @@
 // window.backpropLabGraphs is a promise kept once every graph is in place.
 (function () {
   "use strict";
-  const holders = Array.from(document.querySelectorAll("script.bpl-dot"));
+  // In a notebook every cell's output brings its own copy: each lays out its own graph only.
+  const own = document.currentScript && document.currentScript.closest(".bpl-graph");
+  const holders = Array.from((own || document).querySelectorAll("script.bpl-dot"));
   function failed(holder, error) {
     const box = document.createElement("pre");
     box.className = "bpl-dot-error";

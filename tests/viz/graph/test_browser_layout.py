@@ -103,7 +103,7 @@ def test_without_dot_writing_files_still_needs_dot(lecture, tmp_path, no_dot):
 
 
 def test_without_the_vendored_script_the_error_says_what_to_install(monkeypatch):
-    monkeypatch.setattr(browser, "VIZ_JS", "vendor/not-there.js")
+    monkeypatch.setattr(browser, "VIZ_JS", "not-there.js")
     assert not browser.available()
     with pytest.raises(browser.BrowserLayoutMissing, match=r"make setup.*Install Graphviz"):
         browser.scripts()
