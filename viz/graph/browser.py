@@ -68,7 +68,7 @@ def scripts(then: str = "") -> str:
 
 def graph_html(source: str) -> str:
     """One graph laid out in the browser: its DOT source and the scripts (a notebook cell's output)."""
-    return f'<div class="bpl-graph">{holder(source)}{scripts()}</div>'
+    return f'<div class="bpl-laid-out">{holder(source)}{scripts()}</div>'
 
 
 class LaidOutWithoutDot(graphviz.Digraph):

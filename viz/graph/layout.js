@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   // In a notebook every cell's output brings its own copy: each lays out its own graph only.
-  const own = document.currentScript && document.currentScript.closest(".bpl-graph");
+  const own = document.currentScript && document.currentScript.closest(".bpl-laid-out");
   const holders = Array.from((own || document).querySelectorAll("script.bpl-dot"));
   function failed(holder, error) {
     const box = document.createElement("pre");

@@ -77,7 +77,8 @@ def test_the_in_browser_graphviz_is_vendored_in_the_package():
 def test_with_dot_a_notebook_gets_dots_svg_as_before(lecture):
     y, *_ = lecture()
     bundle = viz.draw_graph(y)._repr_mimebundle_()
-    assert "image/svg+xml" in bundle and "text/html" not in bundle
+    assert bundle["image/svg+xml"].startswith("<?xml")  # dot's SVG
+    assert "bpl-dot" not in bundle.get("text/html", "")  # nothing left for the browser to lay out
 
 
 def test_without_dot_a_notebook_gets_the_dot_source_and_the_layout_script(lecture, no_dot):
@@ -124,10 +125,10 @@ def test_the_notebook_picture_has_the_nodes_and_edges_of_dots(
     page.write_text(f'<!DOCTYPE html><meta charset="utf-8"><body>{cell}</body>', encoding="utf-8")
     requests_out(chromium)
     chromium.get(page.as_uri())
-    assert laid_out(chromium, ".bpl-graph") == expected
+    assert laid_out(chromium, ".bpl-laid-out") == expected
     assert len(expected) == 8 + 6 + 9 + 6  # 8 values, 6 ops, 9 edges into ops, 6 edges out of them
     shown = chromium.execute_script(
-        "return Object.fromEntries([...document.querySelectorAll('.bpl-graph g.node, .bpl-graph g.edge')]"
+        "return Object.fromEntries([...document.querySelectorAll('.bpl-laid-out :is(g.node, g.edge)')]"
         ".map(g => [g.id, [...g.querySelectorAll('text')].map(t => t.textContent)]))"
     )
     assert shown == node_texts(svg)  # every label, number and local derivative, as dot wrote them
@@ -185,4 +186,22 @@ def test_the_demo_page_shows_its_graphs_without_dot(chromium, requests_out, caps
     chromium.switch_to.frame(chromium.find_element(By.TAG_NAME, "iframe"))
     assert len(laid_out(chromium, "#graph")) > 10
     chromium.switch_to.default_content()
+    assert requests_out(chromium) == []
+
+
+def test_two_notebook_outputs_lay_out_one_graph_each(chromium, requests_out, lecture, tmp_path, no_dot):
+    y, x, _ = lecture()
+    no_dot()
+    cells = [viz.draw_graph(root)._repr_mimebundle_()["text/html"] for root in (y, x * x)]
+    page = tmp_path / "notebook.html"
+    page.write_text(f'<!DOCTYPE html><meta charset="utf-8"><body>{"".join(cells)}</body>', encoding="utf-8")
+    requests_out(chromium)
+    chromium.get(page.as_uri())
+    WebDriverWait(chromium, 30).until(
+        lambda d: d.execute_script("return document.querySelectorAll('.bpl-laid-out svg').length === 2")
+    )
+    nodes = chromium.execute_script(
+        "return [...document.querySelectorAll('.bpl-laid-out')].map(c => c.querySelectorAll('g.node').length)"
+    )
+    assert nodes == [8 + 6, 2 + 1]  # the lecture's graph; x, x * x and its op
     assert requests_out(chromium) == []
