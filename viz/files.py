@@ -50,7 +50,7 @@ def check_regular(path: str | os.PathLike, what: str = "path") -> Path:
 
 
 def write_new(path: str | os.PathLike, content: str | bytes) -> Path:
-    """Write ``content`` to ``path``, or to ``stem-2.suffix``, ``stem-3.suffix``, ... if it exists: never replaces.
+    """Write ``content`` to ``path``, or to ``stem-2.suffix``, ``stem-3.suffix``, ...: never replaces a file.
 
     The file is written under a temporary name, then linked to the first free name (a
     hard link fails if the name exists, so two writers never overwrite each other).

@@ -16,6 +16,7 @@ folder under that name and puts it back before anything else.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -69,7 +70,8 @@ def check(out: Path, command: str, replace: bool, hint: str) -> None:
         )
     foreign = foreign_entries(out)
     if foreign:
-        shown = ", ".join(foreign[:LISTED]) + (f" and {len(foreign) - LISTED} more" if len(foreign) > LISTED else "")
+        more = f" and {len(foreign) - LISTED} more" if len(foreign) > LISTED else ""
+        shown = ", ".join(foreign[:LISTED]) + more
         raise FolderInUse(
             f"{out} holds files that backprop-lab {command} did not write (or that changed since): {shown}; "
             "move them out or choose another output folder (nothing was changed)"
@@ -232,10 +234,8 @@ def _remove_ours(folder: Path) -> bool:
     (folder / MARKER).unlink(missing_ok=True)
     for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         if path.is_dir() and not path.is_symlink():
-            try:
+            with contextlib.suppress(OSError):  # not empty: something unlisted is in it, and stays
                 path.rmdir()
-            except OSError:
-                pass  # not empty: something unlisted is in it, and stays
     try:
         folder.rmdir()
     except OSError:

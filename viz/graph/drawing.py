@@ -207,7 +207,8 @@ class _Drawing:
         for g in groups:
             out.extend(self.grad(v) for v in g.outputs)
         for v, ds in self.locals.items():
-            out.extend(self.grad(v) * d for p, d in zip(v.parents, ds) if d is not None and p not in self.constants)
+            flowing = (d for p, d in zip(v.parents, ds) if d is not None and p not in self.constants)
+            out.extend(self.grad(v) * d for d in flowing)
         return out
 
     def _value_node(self, v) -> str:
