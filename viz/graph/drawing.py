@@ -28,8 +28,8 @@ COLOR_BY = ("kind", "grad")
 RANKDIRS = ("LR", "TB", "RL", "BT")
 MAX_NODES = 400
 """draw_graph's default limit: beyond it a picture is unreadable and Graphviz slow."""
-LARGE = 100
-"""Above this many nodes the layout's searches are cut short (``FAST_LAYOUT``): a value used by
+LARGE = 50
+"""Above this many value boxes the layout's searches are cut short (``FAST_LAYOUT``): a value used by
 many ops (x - x - ... - x, 80 times) otherwise keeps Graphviz busy for minutes."""
 FAST_LAYOUT = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.5"}
 

@@ -65,13 +65,16 @@ def save_steps_svg(
     frames left over from an earlier, longer run in the same folder are removed.
     """
     folder = Path(folder)
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise ValueError(f"save_steps_svg's folder {str(folder)!r} is a file, not a folder")
     base = _graph_svg(root, options, folder / "graph.dot")
     steps = frames(root, forward=forward)
     width = max(3, len(str(len(steps))))
-    paths = []
-    for n, frame in enumerate(steps, start=1):
-        path = check_regular(folder / f"{n:0{width}d}.svg", "save_steps_svg's frame")
-        paths.append(write_atomic(path, frame_svg(base, frame)))
+    names = [
+        check_regular(folder / f"{n:0{width}d}.svg", "save_steps_svg's frame")
+        for n in range(1, len(steps) + 1)
+    ]
+    paths = [write_atomic(path, frame_svg(base, frame)) for path, frame in zip(names, steps)]
     written = {p.name for p in paths}
     for old in folder.iterdir():
         if _FRAME_NAME.fullmatch(old.name) and old.name not in written:
