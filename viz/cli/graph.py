@@ -10,8 +10,6 @@ variable, and writes the pictures. The expression is parsed, never run (see
 from __future__ import annotations
 
 import argparse
-import errno
-import os
 import textwrap
 from pathlib import Path
 
@@ -185,7 +183,7 @@ def _check_paths(args) -> tuple[Path | None, Path | None]:
 
 
 def _check_path(option: str, text: str | None, suffixes: tuple, wrong_suffix: str) -> Path | None:
-    """``text`` as a Path if a file could be written there: right suffix, a regular file, a folder above."""
+    """``text`` as a Path if a file could be written there: the right suffix, absent or a regular file."""
     if text is None:
         return None
     if not text.strip():
@@ -193,23 +191,8 @@ def _check_path(option: str, text: str | None, suffixes: tuple, wrong_suffix: st
     path = Path(text)
     if path.suffix.lower() not in suffixes:
         raise UsageError(f"{option} {text}: {wrong_suffix}")
-    try:
+    try:  # also refuses a path under a file, or a name too long, with the system's words
         check_regular(path, option)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    parent = path.parent
-    while not os.path.lexists(parent) and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        raise UsageError(f"{option} {text}: {parent} is a file, not a folder")
-    if len(os.fsencode(path.name)) > _name_max(parent):
-        raise UsageError(f"{option} {text}: the file name is too long ({os.strerror(errno.ENAMETOOLONG)})")
     return path
-
-
-def _name_max(folder: Path) -> int:
-    """The longest file name the folder's file system takes (255 where it cannot be asked)."""
-    try:
-        return os.pathconf(folder, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):
-        return 255
