@@ -197,7 +197,9 @@ def run(args) -> int:
             drawn = _write(folder, out, model, history, args, results, X_train, y_train)
     except output_folder.FolderInUse as error:
         raise UsageError(f"--out {error}") from None
-    except autograd.DomainError as error:  # a weight overflowed: the run diverged
+    # nn's fit raises nn.TrainingDiverged (a FloatingPointError) when the loss runs away; a
+    # DomainError from an op whose operand the training blew up is the same story.
+    except (FloatingPointError, autograd.DomainError) as error:
         print_error(COMMAND, f"training diverged ({error}); lower --lr (it is {args.lr:g}); nothing written")
         return 1
     except OSError as error:  # a full disk, a folder made read-only meanwhile

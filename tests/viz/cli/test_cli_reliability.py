@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+import autograd
 import viz.cli.parser
 import viz.cli.train
 import viz.graph.dot
@@ -263,4 +264,20 @@ def test_a_full_disk_while_writing_the_run_is_one_line_and_leaves_nothing(cli, t
     assert "could not write history.png: No space left on device; nothing was written" in one_error_line(
         stderr, "train"
     )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [FloatingPointError("the loss exploded in epoch 3"), autograd.DomainError("mul: a * b overflows")],
+)
+def test_divergence_found_by_fit_exits_1_with_its_reason(cli, tmp_path, monkeypatch, error):
+    def diverging(*args, **kwargs):  # what nn.fit raises when it stops a run that ran away
+        raise error
+
+    monkeypatch.setattr(viz.cli.train.nn, "fit", diverging)
+    status, stdout, stderr = cli("train", *TINY, "--out", str(tmp_path / "run"))
+    assert status == 1 and "accuracy" not in stdout
+    line = one_error_line(stderr, "train")
+    assert f"training diverged ({error})" in line and "lower --lr (it is 0.01)" in line
     assert list(tmp_path.iterdir()) == []
