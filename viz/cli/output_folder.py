@@ -155,6 +155,10 @@ def _publish(work: Path, out: Path, command: str, replace: bool, hint: str) -> N
     if not os.path.lexists(out):
         os.rename(work, out)
         return
+    if not any(out.iterdir()):
+        os.rmdir(out)  # an empty folder (maybe the user's): rmdir can delete nothing else
+        os.rename(work, out)
+        return
     previous = out.parent / PREVIOUS.format(name=out.name)
     os.rename(out, previous)
     try:

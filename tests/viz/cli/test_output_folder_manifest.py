@@ -82,6 +82,17 @@ def test_an_old_marker_without_a_file_list_protects_every_file(tmp_path):
         output_folder.check(out, "demo", replace=True, hint="")
 
 
+def test_an_empty_folder_of_the_users_is_filled_and_nothing_is_left_aside(tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()
+    made(out, a="alpha")
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "a"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no previous copy, no work folder
+    (out / "mine.txt").write_text("added later")  # the folder is ours only for the files we wrote
+    with pytest.raises(FolderInUse, match="mine.txt"):
+        made(out, b="beta")
+
+
 def test_a_file_added_while_building_stops_the_replacement(tmp_path):
     out = tmp_path / "empty"
     out.mkdir()
