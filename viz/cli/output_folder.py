@@ -3,7 +3,7 @@
 An interrupted or failed run leaves nothing half-written: the files go into a fresh
 hidden folder next to the destination, and only a complete folder is renamed to its
 name. A folder this program made carries a manifest (``MARKER``): the command that made
-it, then one line per file it wrote, with the file's SHA-256 (``sha256sum -c`` reads it).
+it, then one line per file it wrote, with the file's SHA-256 (in the format of ``sha256sum``).
 A later run may replace such a folder (``train --force``, or ``demo`` again) only while
 every file in it is one the manifest lists, unchanged: a file or subfolder of the user's
 is never deleted, and its presence is refused with its name. An empty folder is free
