@@ -8,8 +8,8 @@
 - ``dot``: ``render`` and ``pipe`` through Graphviz's ``dot``, and how to install it.
 """
 
-from .dot import FORMATS, GraphvizNotFound, install_command, pipe, render
-from .drawing import draw_graph
+from .dot import FORMATS, GraphvizNotFound, LayoutTooSlow, install_command, pipe, render
+from .drawing import MAX_NODES, GraphTooLarge, draw_graph, too_large
 from .ids import node_ids, node_order
 
 __all__ = [
@@ -19,6 +19,10 @@ __all__ = [
     "install_command",
     "FORMATS",
     "GraphvizNotFound",
+    "LayoutTooSlow",
+    "GraphTooLarge",
+    "too_large",
+    "MAX_NODES",
     "node_order",
     "node_ids",
 ]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import autograd
 
-from ..files import write_atomic
-from ..graph import draw_graph, pipe
+from ..files import check_regular, write_atomic
+from ..graph import MAX_NODES, draw_graph, pipe, too_large
 from ..graph.ids import is_value_id
 from ..graph.names import equation
 from ..graph.style import number
@@ -46,9 +46,10 @@ def save_steps_html(
     space, Home, End) and a ledger beside the graph with the chain rule of the current
     step and its numbers. No network: styles and script are inline. ``forward=True``
     plays the forward pass first; ``seconds_per_step`` sets Play's pace. ``options`` go to
-    ``draw_graph`` (e.g. local_grads=True).
+    ``draw_graph`` (e.g. local_grads=True). Only a regular file is replaced (a folder,
+    /dev/null or a FIFO is refused before any work).
     """
-    path = Path(path)
+    path = check_regular(path, "save_steps_html's path")
     page = steps_html(
         root, forward=forward, seconds_per_step=seconds_per_step, dot_path=path.with_suffix(".dot"), **options
     )
@@ -64,12 +65,16 @@ def save_steps_svg(
     frames left over from an earlier, longer run in the same folder are removed.
     """
     folder = Path(folder)
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise ValueError(f"save_steps_svg's folder {str(folder)!r} is a file, not a folder")
     base = _graph_svg(root, options, folder / "graph.dot")
     steps = frames(root, forward=forward)
     width = max(3, len(str(len(steps))))
-    paths = []
-    for n, frame in enumerate(steps, start=1):
-        paths.append(write_atomic(folder / f"{n:0{width}d}.svg", frame_svg(base, frame)))
+    names = [
+        check_regular(folder / f"{n:0{width}d}.svg", "save_steps_svg's frame")
+        for n in range(1, len(steps) + 1)
+    ]
+    paths = [write_atomic(path, frame_svg(base, frame)) for path, frame in zip(names, steps)]
     written = {p.name for p in paths}
     for old in folder.iterdir():
         if _FRAME_NAME.fullmatch(old.name) and old.name not in written:
@@ -103,7 +108,7 @@ class StepPlayer:
         )
 
     def save(self, path: str | os.PathLike) -> Path:
-        return write_atomic(path, self.html)
+        return write_atomic(check_regular(path, "StepPlayer.save's path"), self.html)
 
 
 def steps_html(
@@ -137,9 +142,15 @@ def steps_html(
 
 
 def _graph_svg(root, options, dot_path) -> ET.Element:
-    """The graph drawn once, boxes sized for the final gradients, numbers marked for rewriting."""
+    """The graph drawn once, boxes sized for the final gradients, numbers marked for rewriting.
+
+    The size is checked first: the steps cost memory quadratic in the nodes.
+    """
     if options.get("collapse"):
         raise ValueError("the step player shows every node: it cannot collapse neurons or layers")
+    refusal = too_large(root, options.get("max_nodes", MAX_NODES))
+    if refusal:
+        raise refusal
     final = backprop_steps(root)[-1].grads
     source = pipe(draw_graph(root, grads=final, **options), "svg", dot_path)
     svg = ET.fromstring(source)
