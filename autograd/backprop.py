@@ -220,9 +220,10 @@ def grad(output, inputs, create_graph: bool = False):
                 _chain_rule_floats(order)
         in_graph = set(order)
         answer = [x.grad if x in in_graph else 0.0 for x in inputs]
-        for x, g in zip(inputs, answer):
-            if not create_graph and g - g != 0.0:  # inf or nan
-                raise _overflow(x, output, order)
+        if not create_graph:  # a Values path raises at the op that overflows
+            for x, g in zip(inputs, answer):
+                if g - g != 0.0:  # inf or nan
+                    raise _overflow(x, output, order)
     finally:
         for v, g in zip(order, saved):
             v.grad = g

@@ -163,6 +163,11 @@ class Value:
         a leaf's grad then refers to a graph that uses the leaf (a reference cycle, as in
         PyTorch): call ``zero_grad()`` when done, or use ``autograd.grad``, which
         returns the gradient graphs without storing them.
+
+        A node whose gradient is exactly 0 passes nothing on (``sqrt(x) * 0`` at 0 gives
+        0). A DomainError when a leaf's gradient overflows, except a Constant's, which
+        nobody asks for; after any error every leaf's ``grad`` is as it was before the call.
+        The details: ``autograd.backward``.
         """
         backprop.backward(self, create_graph)
 
@@ -207,14 +212,14 @@ def as_value(x) -> Value:
     return x if isinstance(x, Value) else Constant(x)
 
 
-def operand(op: ops.Op, x, name: str = "a") -> Value:
-    """x as the operand ``name`` of op: x itself if a Value, else a Constant; nan names op."""
+def operand(op: ops.Op, x) -> Value:
+    """x as the operand of a one-input op: x itself if a Value, else a Constant; nan names op."""
     if isinstance(x, Value):
         return x
     try:
         return Constant(x)
     except DomainError:
-        raise _not_finite_operand(op, name, x) from None
+        raise _not_finite_operand(op, "a", x) from None
 
 
 def _not_finite_operand(op, name, x) -> DomainError:
