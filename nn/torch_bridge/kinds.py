@@ -427,6 +427,9 @@ def kind_of_theirs(module, path) -> Kind:
     for kind in KINDS:
         if type(module) is kind.theirs:
             return kind
+    if type(module) is torch.nn.Dropout:
+        why = "nn's Dropout needs its width n, which torch's does not keep: use the bridge's Dropout(p, n)"
+        raise cannot(path, module, f"{why} (nn.torch_bridge.torch_modules.Dropout, what nn.to_torch makes)")
     known = ", ".join(k.theirs.__name__ for k in KINDS)
     raise cannot(
         path, module, f"nn has no module of this kind (the bridge reads {known} and plain Sequentials)"

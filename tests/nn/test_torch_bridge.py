@@ -520,6 +520,13 @@ def test_a_dense_blocks_layers_must_read_everything_before_them():
         nn.from_torch(module)
 
 
+def test_torchs_own_dropout_is_refused_with_the_bridges_one_named():
+    module = nn.to_torch(nn.Residual(nn.Dropout(0.5, 3)))
+    module.block = torch.nn.Dropout(0.5)
+    with pytest.raises(ValueError, match=r"'block' \(torch\.nn\.Dropout\): .*width n.*bridge's Dropout"):
+        nn.from_torch(module)
+
+
 def test_bad_arguments_are_named():
     with pytest.raises(TypeError, match="nn.to_torch needs an nn Module.*got Linear"):
         nn.to_torch(torch.nn.Linear(2, 1))
