@@ -117,6 +117,15 @@ class Module:
         """
         return None
 
+    def mask_width(self) -> int:
+        """How many random numbers per example this module draws in its current mode (0: none).
+
+        A Dropout in training mode draws one mask number per unit; an engine that replays
+        one traced graph feeds them in as inputs (see ``nn.Dropout``). Only this module
+        itself counts, not its parts.
+        """
+        return 0
+
     # Modes and gradients.
     def zero_grad(self):
         """Set every parameter's ``grad`` to 0 (leaves accumulate gradients until then)."""
