@@ -41,7 +41,7 @@ from .optim import SGD, Adam  # noqa: E402
 from .saving import load  # noqa: E402
 from .schedules import CosineDecay, LinearDecay, StepDecay  # noqa: E402
 from .torch_bridge import compare_with_torch, from_torch, to_torch  # noqa: E402
-from .training import StopTraining, fit  # noqa: E402
+from .training import StopTraining, TrainingDiverged, fit  # noqa: E402
 
 sys.modules[f"{__name__}.tape_engine"] = tape_engine  # its old path: `import nn.tape_engine` still works
 
@@ -73,6 +73,7 @@ __all__ = [
     "fit",
     "History",
     "StopTraining",
+    "TrainingDiverged",
     "accuracy",
     "gradient_flow",
     "layer_activations",

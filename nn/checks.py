@@ -16,15 +16,40 @@ import numpy as np
 def whole(n, name: str, minimum: int = 1) -> int:
     """``n`` as an int if it is a whole number >= ``minimum`` (True and False are not numbers)."""
     if not isinstance(n, Integral) or isinstance(n, bool) or n < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {n!r}")
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {brief(n)}")
     return int(n)
+
+
+def flag(x, name: str) -> bool:
+    """``x`` if it is True or False (a string such as "no" is not: it would count as True)."""
+    if not isinstance(x, bool):
+        raise ValueError(f"{name} must be true or false, got {brief(x)}")
+    return x
+
+
+def brief(x, limit: int = 60) -> str:
+    """``repr(x)`` cut to about ``limit`` characters, for error messages (a 400-digit number, a long list)."""
+    if isinstance(x, Integral) and not isinstance(x, bool) and abs(int(x)).bit_length() > 64:
+        return f"a whole number of about {int(abs(int(x)).bit_length() * math.log10(2))} digits"
+    text = repr(x)
+    return text if len(text) <= limit else f"{text[: limit - 5]} ...{text[-1]}"
 
 
 def number(x, name: str) -> float:
     """``x`` as a float if it is a finite real number."""
-    if not isinstance(x, Real) or isinstance(x, bool) or not math.isfinite(x):
-        raise ValueError(f"{name} must be a finite number, got {x!r}")
+    if not _finite_real(x):
+        raise ValueError(f"{name} must be a finite number, got {brief(x)}")
     return float(x)
+
+
+def _finite_real(x) -> bool:
+    """Whether x is a real number (not a bool) that is finite as a float (10**400 is not)."""
+    if not isinstance(x, Real) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 def positive(x, name: str) -> float:
@@ -45,12 +70,12 @@ def nonnegative(x, name: str) -> float:
 
 def between(x, name: str, low: float, high: float, open_low: bool = False, open_high: bool = False) -> float:
     """``x`` as a float if it lies in the interval from ``low`` to ``high`` (each end closed unless open)."""
-    inside = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
+    inside = _finite_real(x)
     if inside:
         inside = (low < x if open_low else low <= x) and (x < high if open_high else x <= high)
     if not inside:
         interval = f"{'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
-        raise ValueError(f"{name} must be a number in {interval}, got {x!r}")
+        raise ValueError(f"{name} must be a number in {interval}, got {brief(x)}")
     return float(x)
 
 

@@ -18,9 +18,9 @@ from autograd import Parameter
 
 from . import activations
 from . import init as inits
-from .checks import positive, probability, whole
+from .checks import brief, flag, positive, probability, whole
 from .module import Module
-from .saving import from_spec
+from .saving import from_spec, spec_state_size
 
 _sum = autograd.sum
 
@@ -82,6 +82,11 @@ class Neuron(Module):
 
     def config(self):
         return {"nin": self.nin, "activation": self.activation, "init": self.init, "bias": self.b is not None}
+
+    @classmethod
+    def state_size(cls, config):
+        """nin weights and the bias."""
+        return whole(config.get("nin"), "nin") + flag(config.get("bias", True), "bias")
 
 
 class Layer(Module):
@@ -149,6 +154,15 @@ class Layer(Module):
             "batchnorm": self.batchnorm is not None,
             "residual": self.residual,
         }
+
+    @classmethod
+    def state_size(cls, config):
+        """nout neurons of nin weights (and a bias each, unless batch norm shifts), and its BatchNorm."""
+        nin, nout = whole(config.get("nin"), "nin"), whole(config.get("nout"), "nout")
+        bias = flag(config.get("bias", True), "bias")
+        batchnorm = flag(config.get("batchnorm", False), "batchnorm")
+        flag(config.get("residual", False), "residual")
+        return _layer_size(nin, nout, bias and not batchnorm, batchnorm)
 
 
 class MLP(Module):
@@ -220,6 +234,22 @@ class MLP(Module):
 
     def config(self):
         return {"nin": self.nin, "sizes": list(self.sizes), **self._hyper, "seed": self.seed}
+
+    @classmethod
+    def state_size(cls, config):
+        """The sum of its layers' (batch norm in the hidden layers only)."""
+        nin = whole(config.get("nin"), "nin")
+        sizes = config.get("sizes")
+        if not isinstance(sizes, list) or not sizes:
+            raise ValueError(f"sizes must be a non-empty list of layer widths, got {brief(sizes)}")
+        widths = [nin, *(whole(s, f"sizes[{i}]") for i, s in enumerate(sizes))]
+        batchnorm = flag(config.get("batchnorm", False), "batchnorm")
+        flag(config.get("residual", False), "residual")
+        last = len(sizes) - 1
+        return sum(
+            _layer_size(widths[i], widths[i + 1], not (batchnorm and i < last), batchnorm and i < last)
+            for i in range(len(sizes))
+        )
 
 
 class BatchNorm(Module):
@@ -299,6 +329,15 @@ class BatchNorm(Module):
     def config(self):
         return {"n": self.nin, "eps": self.eps, "momentum": self.momentum}
 
+    @classmethod
+    def state_size(cls, config):
+        """gamma, beta, running_mean and running_var: 4 numbers per unit."""
+        return 4 * whole(config.get("n"), "n")
+
+    def _check_buffer(self, attr, x, name):
+        if attr == "running_var" and x < 0:
+            raise ValueError(f"{name} is a variance and must be >= 0, got {x!r}")
+
 
 class Residual(Module):
     """A skip connection around a block: output = x + block(x) (needs block.nin == block.nout).
@@ -328,7 +367,17 @@ class Residual(Module):
 
     @classmethod
     def from_config(cls, config):
-        return cls(from_spec(config["block"]))
+        return cls(from_spec(config.get("block")))
+
+    @classmethod
+    def state_size(cls, config):
+        """Its block's: the skip connection adds no parameter."""
+        return spec_state_size(config.get("block"), "block")
+
+
+def _layer_size(nin, nout, bias, batchnorm):
+    """A Layer's state entries: nout neurons of nin weights (and a bias each), 4 per unit of BatchNorm."""
+    return nout * (nin + bias) + (4 * nout if batchnorm else 0)
 
 
 def _skip(rows, outputs, name):
