@@ -30,7 +30,8 @@ def flag(x, name: str) -> bool:
 def brief(x, limit: int = 60) -> str:
     """``repr(x)`` cut to about ``limit`` characters, for error messages (a 400-digit number, a long list)."""
     if isinstance(x, Integral) and not isinstance(x, bool) and abs(int(x)).bit_length() > 64:
-        return f"a whole number of about {int(abs(int(x)).bit_length() * math.log10(2))} digits"
+        sign = "-" if x < 0 else ""
+        return f"about {sign}10**{int(abs(int(x)).bit_length() * math.log10(2))}"
     text = repr(x)
     return text if len(text) <= limit else f"{text[: limit - 5]} ...{text[-1]}"
 
@@ -82,6 +83,18 @@ def between(x, name: str, low: float, high: float, open_low: bool = False, open_
 def probability(x, name: str) -> float:
     """``x`` as a float if it is a number in [0, 1] (a probability, a fraction, a decay factor)."""
     return between(x, name, 0.0, 1.0)
+
+
+def finite_state(state: dict, who: str) -> dict:
+    """``state`` (a ``state_dict()``) if every number is finite, else a ValueError naming the first one not.
+
+    A model with a NaN or infinite weight computes nothing meaningful: saving it, or
+    picturing its loss, says which weight it is rather than failing somewhere later.
+    """
+    for name, x in state.items():
+        if not math.isfinite(x):
+            raise ValueError(f"{who}: the model's {name} is {x!r} (did its training diverge?)")
+    return state
 
 
 def lookup(table: dict, name, what: str, functions_too: bool = False):

@@ -58,7 +58,9 @@ def as_dataset(X, y, nin: int, what: str) -> tuple[np.ndarray, np.ndarray]:
     numpy would read "1" as 1.0 and drop an imaginary part with only a warning.
     """
     X = _numbers(X, f"{what}: X")
-    y = _numbers(y, f"{what}: y")
+    y = _numbers(
+        y, f"{what}: y", hint=" (labels such as '0' and '1' become numbers with np.asarray(y, dtype=int))"
+    )
     if X.ndim == 1 and nin == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[1] != nin:
@@ -72,12 +74,18 @@ def as_dataset(X, y, nin: int, what: str) -> tuple[np.ndarray, np.ndarray]:
     return X.astype(float), y
 
 
-def _numbers(a, what: str) -> np.ndarray:
-    """``a`` as a numpy array of real numbers (bool, int or float), or a ValueError saying what it holds."""
+def _numbers(a, what: str, hint: str = "") -> np.ndarray:
+    """``a`` as a numpy array of real numbers (bool, int or float), or a ValueError saying what it holds.
+
+    ``hint`` follows the message when ``a`` holds strings.
+    """
     try:
         array = np.asarray(a)
-    except ValueError as error:  # rows of different lengths
-        raise ValueError(f"{what} must be a table of numbers with rows of equal length ({error})") from None
+    except ValueError:  # rows of different lengths
+        lengths = sorted({len(row) for row in a if hasattr(row, "__len__")})
+        raise ValueError(
+            f"{what} must be a table of numbers with rows of equal length, got lengths {lengths}"
+        ) from None
     if array.dtype.kind == "O":
         # Python numbers of mixed kinds (int, float, Fraction) are fine; anything else is named.
         for index, v in np.ndenumerate(array):
@@ -88,8 +96,7 @@ def _numbers(a, what: str) -> np.ndarray:
         array = array.astype(float)
     if array.dtype.kind not in "biuf":
         example = brief(array.flat[0]) if array.size else "nothing"
-        strings = array.dtype.kind in "US"
-        hint = " (convert labels such as '0' and '1' with np.asarray(y, dtype=int))" if strings else ""
+        hint = hint if array.dtype.kind in "US" else ""
         raise ValueError(f"{what} must hold real numbers, got {array.dtype} values such as {example}{hint}")
     return array
 

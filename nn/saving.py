@@ -14,12 +14,11 @@ MAX_STATE_ENTRIES. Every field it cannot use is a ValueError that names the fiel
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import stat
 
-from .checks import brief
+from .checks import brief, finite_state
 from .files import NotARegularFile, kind_of, write_atomic
 
 FORMAT = "backprop-lab model"
@@ -46,10 +45,7 @@ def save(model, path):
     A model with a NaN or infinite number is refused, naming the parameter: JSON has no
     such numbers, and a diverged model is nothing to keep.
     """
-    state = model.state_dict()
-    for name, x in state.items():
-        if not math.isfinite(x):
-            raise ValueError(f"cannot save the model: {name} is {x!r} (did the training diverge?)")
+    state = finite_state(model.state_dict(), "save")
     document = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -90,16 +86,21 @@ def load(path):
         size = spec_state_size(document["model"], "model")
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
+    if size is not None and size > MAX_STATE_ENTRIES:
+        raise ValueError(
+            f"{path}: 'model' asks for {brief(size)} parameters and buffers, more than {MAX_STATE_ENTRIES}"
+        )
     if size is not None and size != len(state):
         raise ValueError(
-            f"{path}: 'model' asks for {brief(size)} parameters and buffers, but 'state' holds {len(state)}"
+            f"{path}: 'model' asks for {size} parameters and buffers, but 'state' holds {len(state)}"
         )
-    if size is not None and size > MAX_STATE_ENTRIES:
-        raise ValueError(f"{path}: 'model' has {size} parameters and buffers, more than {MAX_STATE_ENTRIES}")
     try:
         model = from_spec(document["model"])
-        model.load_state_dict(state)
     except (ValueError, TypeError) as error:
+        raise ValueError(f"{path}: model.config: {error}") from None
+    try:
+        model.load_state_dict(state)
+    except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
     return model.train(training)
 
@@ -107,10 +108,7 @@ def load(path):
 def from_spec(spec: dict):
     """A module rebuilt from ``Module.spec()``'s output (weights not loaded)."""
     cls, config = _class_and_config(spec, "model")
-    try:
-        return cls.from_config(config)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{cls.__name__} config: {error}") from None
+    return cls.from_config(config)
 
 
 def spec_state_size(spec, where: str) -> int | None:
@@ -154,14 +152,18 @@ def _read_json(path):
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except IsADirectoryError:
+    except IsADirectoryError:  # where a folder cannot be opened at all
         raise NotARegularFile(f"{path} is a folder, not a saved model") from None
-    with os.fdopen(fd, "rb") as f:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotARegularFile(f"{path} is {kind_of(info.st_mode)}, not a saved model")
         if info.st_size > MAX_FILE_BYTES:
             raise ValueError(f"{path} has {info.st_size} bytes; a saved model has at most {MAX_FILE_BYTES}")
+    except BaseException:
+        os.close(fd)
+        raise
+    with open(fd, "rb") as f:
         data = f.read(MAX_FILE_BYTES + 1)  # the cap holds even if the file grew since fstat
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"{path} has more than {MAX_FILE_BYTES} bytes; a saved model has at most that")

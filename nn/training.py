@@ -20,6 +20,8 @@ from contextlib import contextmanager
 import numpy as np
 from tqdm.auto import tqdm
 
+import autograd
+
 from . import losses, optim
 from .checks import brief, is_classification, positive, whole
 from .engines import EngineChoice, check_engine, survey
@@ -126,7 +128,7 @@ def fit(
         found = None
     choice = EngineChoice(engine, model, loss_fn, X, y, found)
     batches = -(-len(X) // batch)
-    first_loss = None
+    first_loss, ran_away = None, None
     bar = tqdm(total=epochs, disable=_bar_disabled(progress), unit="epoch")
     with _ctrl_c_deferred() as ctrl_c, bar:
         for epoch in range(epochs):
@@ -139,15 +141,18 @@ def fit(
             try:
                 for start in range(0, len(X), batch):
                     idx = order[start : start + batch]
-                    batch_loss, outputs = choice.gradients(X[idx], y[idx])
-                    first_loss = batch_loss if first_loss is None else first_loss
-                    flow = mean_abs_grads(layer_weights)
                     try:
+                        batch_loss, outputs = _gradients(
+                            choice, X[idx], y[idx], updated=first_loss is not None
+                        )
+                        first_loss = batch_loss if first_loss is None else first_loss
+                        flow = mean_abs_grads(layer_weights)
                         _check_loss(batch_loss, first_loss)
                         opt.step()
                     except FloatingPointError as error:
                         model.zero_grad()  # the step not taken
                         history.diverged = f"training diverged in epoch {epoch}, step {steps + 1}: {error}"
+                        ran_away = error.__cause__ or error
                         break
                     steps += 1
                     total_loss += batch_loss * len(idx)
@@ -197,8 +202,23 @@ def fit(
         choice.prepare()  # no step ran: say which engine would have
     history.engine, history.engine_reason = choice.used or choice.planned, choice.reason
     if history.diverged:
-        raise TrainingDiverged(history.diverged, history)
+        raise TrainingDiverged(history.diverged, history) from ran_away
     return history
+
+
+def _gradients(choice, X, y, updated: bool):
+    """The step's (loss, outputs); a DomainError once training changed the weights counts as divergence.
+
+    At the first step the data, the model or the loss is at fault, and its DomainError
+    stands; later, the weights the training made took an op out of its domain (a
+    product that overflows after a huge step), so it becomes a FloatingPointError.
+    """
+    try:
+        return choice.gradients(X, y)
+    except autograd.DomainError as error:
+        if not updated:
+            raise
+        raise FloatingPointError(f"{error} (the learning rate is probably too large)") from error
 
 
 def _check_loss(loss: float, first: float):
