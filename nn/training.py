@@ -49,8 +49,13 @@ class TrainingDiverged(FloatingPointError):
         self.history = history
 
 
-EXPLODED = 1e6
-"""A loss this many times the first step's (or 1, if larger) counts as exploded: the training diverged."""
+EXPLODED = 1e12
+"""A loss this many times the first step's (or 1, if larger) counts as exploded: the training diverged.
+
+Far past anything a model that learns reaches, and past a divergence worth watching: the
+lecture's step size just above 2/c grows the loss a million-fold in 40 steps, and fit
+lets it show that. A learning rate of 1e10 on the lecture's data passes it at once.
+"""
 
 
 def fit(
@@ -101,7 +106,7 @@ def fit(
     epoch that stopped part-way is kept in the history, marked ``complete=False``.
 
     Divergence stops the training with ``nn.TrainingDiverged`` (its ``history`` holds
-    the epochs so far): a loss over ``EXPLODED`` times the first step's, or a step that
+    the epochs so far): a loss over ``nn.training.EXPLODED`` times the first step's, or a step that
     would make a weight inf or NaN (the learning rate is usually too large). Every
     argument is checked before the first step (the validation set is scored once at
     the start), so a bad one raises with the model unchanged.

@@ -192,7 +192,7 @@ def test_a_huge_learning_rate_stops_with_training_diverged_and_keeps_the_history
 def test_an_exploding_loss_is_divergence_even_while_every_number_is_finite():
     model = nn.MLP(2, [4, 1], seed=0)
     with pytest.raises(
-        nn.TrainingDiverged, match=r"the loss is 5.191e\+19, over 1e\+06 times the first step's \(1.01\)"
+        nn.TrainingDiverged, match=r"the loss is 5.191e\+19, over 1e\+12 times the first step's \(1.01\)"
     ):
         nn.fit(model, X, Y, lr=1e10, epochs=10, progress=False)
     assert all(math.isfinite(x) for x in model.state_dict().values())
@@ -209,15 +209,19 @@ def scripted_loss(values):
     return loss
 
 
+E = nn.training.EXPLODED
+
+
 @pytest.mark.parametrize(
     "first, later, diverges",
     [
-        (0.5, 1e6, False),  # the limit is EXPLODED times max(first, 1): exactly at it is fine
-        (0.5, 1.000001e6, True),
-        (2.0, 2e6, False),
-        (2.0, 2.000001e6, True),
-        (2.0, -2.000001e6, True),  # running away below 0 counts too
-        (-3.0, 3e6, False),
+        (0.5, E, False),  # the limit is EXPLODED times max(|first|, 1): exactly at it is fine
+        (0.5, E * 1.000001, True),
+        (2.0, 2 * E, False),
+        (2.0, 2 * E * 1.000001, True),
+        (2.0, -2 * E * 1.000001, True),  # running away below 0 counts too
+        (-3.0, 3 * E, False),
+        (1e-9, E, False),  # a tiny first loss does not make a small rise an explosion
     ],
 )
 def test_the_explosion_limit_and_its_neighbours(first, later, diverges):
@@ -231,7 +235,7 @@ def test_the_explosion_limit_and_its_neighbours(first, later, diverges):
 
 
 def test_a_divergence_mid_epoch_keeps_the_partial_epoch_marked():
-    loss = scripted_loss([1.0] * 6 + [1e9])
+    loss = scripted_loss([1.0] * 6 + [1e13])
     states, keep = snapshots()
     with pytest.raises(nn.TrainingDiverged, match="epoch 1, step 3") as caught:
         nn.fit(
