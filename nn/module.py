@@ -181,7 +181,7 @@ class Module:
     def from_config(cls, config: dict):
         """A module built from ``config()``'s output, with weights still to be loaded."""
         config = dict(config)
-        if "init" in config and config["init"] not in INITS:
+        if isinstance(config.get("init"), str) and config["init"] not in INITS:
             config["init"] = "zeros"  # a custom init function is not saved; the weights are
         return cls(**config)
 

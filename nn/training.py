@@ -134,6 +134,7 @@ def fit(
     choice = EngineChoice(engine, model, loss_fn, X, y, found)
     batches = -(-len(X) // batch)
     first_loss, ran_away = None, None
+    buffers = [getattr(m, attr) for _, m in model.named_modules() for attr in m._buffers]
     bar = tqdm(total=epochs, disable=_bar_disabled(progress), unit="epoch")
     with _ctrl_c_deferred() as ctrl_c, bar:
         for epoch in range(epochs):
@@ -146,6 +147,9 @@ def fit(
             try:
                 for start in range(0, len(X), batch):
                     idx = order[start : start + batch]
+                    # A step is all or nothing: its forward pass moves BatchNorm's running
+                    # statistics, which go back if the step is not taken.
+                    kept = [list(b) for b in buffers]
                     try:
                         batch_loss, outputs = _gradients(
                             choice, X[idx], y[idx], updated=first_loss is not None
@@ -155,10 +159,14 @@ def fit(
                         _check_loss(batch_loss, first_loss)
                         opt.step()
                     except FloatingPointError as error:
+                        _restore(buffers, kept)
                         model.zero_grad()  # the step not taken
                         history.diverged = f"training diverged in epoch {epoch}, step {steps + 1}: {error}"
                         ran_away = error.__cause__ or error
                         break
+                    except BaseException:
+                        _restore(buffers, kept)
+                        raise
                     steps += 1
                     total_loss += batch_loss * len(idx)
                     seen += len(idx)
@@ -224,6 +232,12 @@ def _gradients(choice, X, y, updated: bool):
         if not updated:
             raise
         raise FloatingPointError(f"{error} (the learning rate is probably too large)") from error
+
+
+def _restore(buffers: list, kept: list):
+    """Put every buffer's numbers back as they were kept (in place: the modules hold these lists)."""
+    for buffer, values in zip(buffers, kept):
+        buffer[:] = values
 
 
 def _check_loss(loss: float, first: float):

@@ -296,3 +296,40 @@ def test_ctrl_c_mid_epoch_marks_that_epoch_not_complete_in_the_history_and_the_c
     history.to_csv(tmp_path / "history.csv")
     with open(tmp_path / "history.csv") as f:
         assert [row["complete"] for row in csv.DictReader(f)] == [str(c) for c in complete]
+
+
+# A step is all or nothing, BatchNorm's running statistics included.
+
+
+def test_targets_the_loss_refuses_change_nothing_not_even_the_running_statistics():
+    model = model_with_state()
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"binary_cross_entropy needs targets in \[0, 1\]"):
+        nn.fit(model, X, 2 * Y, epochs=2, progress=False)
+    assert model.state_dict() == before
+
+
+def test_a_step_abandoned_or_found_diverging_leaves_the_running_statistics_of_the_last_step_taken():
+    calls = []
+
+    def raise_at_third(outputs, targets):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return nn.binary_cross_entropy(outputs, targets)
+
+    for loss, ending in [(raise_at_third, "interrupted"), (scripted_loss([1.0, 1.0, 1e13]), "diverged")]:
+        model = model_with_state()
+        states, keep = snapshots()
+        try:
+            history = nn.fit(
+                model, X, Y, loss=loss, epochs=5, callbacks=[keep], progress=False, engine="scalar"
+            )
+        except nn.TrainingDiverged as error:
+            history = error.history
+        assert (history.interrupted, history.diverged is not None) == (
+            ending == "interrupted",
+            ending == "diverged",
+        )
+        assert len(states) == 2 and model.state_dict() == states[-1]
+        assert model.layers[0].batchnorm.running_var != [1.0] * 4  # the two steps taken did move them

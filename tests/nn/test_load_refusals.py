@@ -147,6 +147,8 @@ def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path):
         ({"model/config/batchnorm": "no"}, "model.config: batchnorm must be true or false, got 'no'"),
         ({"model/config/residual": 1}, "model.config: residual must be true or false, got 1"),
         ({"model/config/activation": "swish"}, "model.config: unknown activation 'swish'"),
+        ({"model/config/activation": ["relu"]}, "model.config: unknown activation \\['relu'\\]"),
+        ({"model/config/init": ["kaiming"]}, "model.config: unknown init \\['kaiming'\\]"),
         ({"model/config/colour": "red"}, "model.config: .*unexpected keyword argument 'colour'"),
         ({"training": "no"}, "'training' must be true or false, got 'no'"),
         ({"training": 0}, "'training' must be true or false, got 0"),
