@@ -245,6 +245,12 @@ def test_a_nested_block_names_the_path_to_its_field(tmp_path):
         {"class": "Layer", "config": {"nin": 10**400, "nout": 1}},
         {"class": "Neuron", "config": {"nin": 10**9}},
         {"class": "Residual", "config": {"block": {"class": "BatchNorm", "config": {"n": 10**9}}}},
+        {
+            "class": "Highway",
+            "config": {"layer": {"class": "BatchNorm", "config": {"n": 50_000}}},
+        },  # a 50,000^2 gate
+        {"class": "MLP", "config": {"nin": 2, "sizes": [1, 60_000, 60_000, 1], "connections": "highway"}},
+        {"class": "DenseBlock", "config": {"layers": [{"class": "Neuron", "config": {"nin": 10**6}}]}},
     ],
 )
 def test_a_huge_model_in_a_small_file_is_refused_before_building(tmp_path, spec, monkeypatch):
@@ -284,6 +290,13 @@ def models():
     yield nn.MLP(2, [5, 5, 5, 2], batchnorm=True, residual=True)
     yield nn.BatchNorm(7)
     yield nn.Residual(nn.Residual(nn.Layer(2, 2, batchnorm=True)))
+    for connections in ("plain", "residual", "highway", "dense"):
+        yield nn.MLP(2, [3, 3, 3, 1], connections=connections, batchnorm=True, dropout=0.2)
+        yield nn.MLP(3, [3, 4, 4, 2], connections=connections)
+    yield nn.Highway(nn.Layer(3, 3))
+    yield nn.Highway(nn.BatchNorm(4))
+    yield nn.DenseBlock([nn.Layer(2, 4), nn.Layer(6, 4, batchnorm=True)])
+    yield nn.Dropout(0.5, 7)
 
 
 @pytest.mark.parametrize("model", list(models()), ids=repr)
