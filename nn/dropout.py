@@ -15,6 +15,7 @@ import numpy as np
 
 import autograd
 
+from .checks import whole
 from .module import Module
 
 
@@ -75,6 +76,12 @@ class Dropout(Module):
 
     def config(self):
         return {"p": self.p, "n": self.nin, "seed": self.seed}
+
+    @classmethod
+    def state_size(cls, config):
+        """0: dropout has no parameters and keeps no statistics."""
+        whole(config.get("n"), "n")
+        return 0
 
 
 @contextmanager
