@@ -30,21 +30,23 @@ class FittedDigraph(graphviz.Digraph):
         return bundle
 
 
-def fitted_html(svg: str, scope: str | None = None) -> str:
+def fitted_html(svg: str, scope: str | None = None, css: str = "") -> str:
     """``svg`` (Graphviz's, with width/height in pt and a viewBox) in a box that fits it to the width.
 
     Scaled down, never up: max-width 100% of the box, height from the aspect ratio. A
-    click on the picture toggles its natural size. ``scope``: the box's id (a fresh one if None).
+    click on the picture toggles its natural size. ``scope``: the box's id (a fresh one if None);
+    ``css``: more style rules for the box (scope them with its id).
     """
     scope = scope or f"bpl-graph-{uuid.uuid4().hex[:10]}"
-    svg = svg[svg.find("<svg") :]  # without the XML declaration and doctype, it goes inside HTML
+    start = svg.find("<svg")
+    svg = svg[max(start, 0) :]  # without the XML declaration and doctype, it goes inside HTML
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     style = (
         f"#{scope} {{max-width: 100%; overflow: auto;}} "
         f"#{scope} label {{display: block; cursor: zoom-in;}} "
         f"#{scope} svg {{display: block; max-width: 100%; height: auto;}} "
         f"#{scope} input:checked + label {{cursor: zoom-out;}} "
-        f"#{scope} input:checked + label svg {{max-width: none;}}"
+        f"#{scope} input:checked + label svg {{max-width: none;}} {css}"
     )
     return (
         f'<div id="{scope}" class="bpl-graph"><style>{style}</style>'

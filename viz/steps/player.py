@@ -111,7 +111,8 @@ class StepPlayer:
     def _repr_html_(self) -> str:
         return (
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd;"></iframe>'
+            f'style="width: 100%; box-sizing: border-box; height: {int(self.height)}px; '
+            'border: 1px solid #ddd;"></iframe>'
         )
 
     def save(self, path: str | os.PathLike) -> Path:

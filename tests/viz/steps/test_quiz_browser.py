@@ -7,7 +7,9 @@ same rule as Python (one table of cases pins the two together).
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -54,6 +56,14 @@ CASES = [
     ("1" * 70, 1.0),
     ("__import__('os')", 1.0),
 ]
+
+
+def keep(driver, name: str) -> None:
+    """A screenshot in $BACKPROP_LAB_SCREENS (when set), to look at the page as a student sees it."""
+    folder = os.environ.get("BACKPROP_LAB_SCREENS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
 
 
 def wait(driver, condition, seconds: float = 10):
@@ -128,6 +138,7 @@ def test_a_backward_step_waits_for_its_answers_right_turns_green_wrong_shows_the
     colours = [driver.execute_script(background, b) for b in boxes]
     assert colours == ["rgb(217, 242, 217)", "rgb(248, 215, 215)"]  # green, red
     assert dataset(driver, "step") == "0"  # a wrong answer keeps the step hidden
+    keep(driver, "static-quiz-marked")
     answer(driver, [right, f"{inputs[1].grad_after:.6g}"])
     wait(driver, lambda d: dataset(d, "step") == "1")
     assert dataset(driver, "asking") is None
