@@ -185,6 +185,20 @@ def test_the_whole_quiz_ends_with_a_summary_of_first_tries(quiz_page):
     )
 
 
+def test_show_me_reveals_the_step_and_counts_as_wrong(quiz_page):
+    driver, y, _ = quiz_page
+    steps = viz.backprop_steps(y)
+    driver.find_element(By.ID, "next").click()
+    driver.find_element(By.ID, "reveal").click()
+    assert dataset(driver, "step") == "1" and dataset(driver, "asking") is None
+    ledger = driver.execute_script(
+        "return [...document.querySelectorAll('#ledger .grad')].map(e => e.dataset.grad)"
+    )
+    assert [float(v) for v in ledger] == [inp.grad_after for inp in steps[1].inputs]
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_LEFT, Keys.ARROW_RIGHT)
+    assert dataset(driver, "step") == "1"  # a step once shown is not asked again
+
+
 def test_names_are_text_never_markup_and_nothing_is_fetched(browser, tmp_path):
     x = autograd.Value(2.0, label="<img src=x onerror=alert(1)>")
     y = autograd.sin(x) * x
