@@ -7,16 +7,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+TOOLS_STAMP := $(VENV)/.installed-tools-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test setup system-dot system-browser lint clean
+.PHONY: demo test setup setup-tools docs package test-versions student system-dot system-browser system-npm lint clean
 
 demo: setup system-dot
 	$(BIN)/backprop-lab demo --out demo-out
 
-test: setup system-dot system-browser lint
+test: setup system-dot system-browser lint setup-tools system-npm
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbmake tests notebooks
 
 setup: $(STAMP)
+
+# The student edition: every solution (nbgrader's metadata) blanked, the checks kept.
+student: setup
+	rm -rf student
+	$(BIN)/python scripts/student_edition.py notebooks student
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +30,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,torch]'
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# The documentation site's and the package's tools (the docs and package extras): the tests
+# build the site (tests/test_docs_site.py) and the wheel (tests/test_package.py).
+setup-tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs,package]'
+	touch $@
+
+# The documentation site, into site/ (the notebooks executed: a few minutes).
+docs: setup-tools system-dot system-npm
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# An sdist and a wheel into dist/, checked by twine.
+package: setup-tools
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
+# tests/autograd and tests/nn on the oldest and the newest supported Python (noxfile.py).
+test-versions: setup-tools
+	$(BIN)/nox
 
 lint: setup
 	$(BIN)/ruff check .
@@ -48,5 +76,9 @@ system-dot:
 system-browser:
 	$(call need,chromedriver,chromium chromium-driver,--no-install-recommends)
 
+# npm fetches, once, the pinned shim that lets the site's search work from file:// (docs/hooks.py).
+system-npm:
+	$(call need,npm,npm,--no-install-recommends)
+
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) demo-out student .pytest_cache .ruff_cache .hypothesis site dist build .cache .nox

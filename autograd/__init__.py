@@ -13,6 +13,7 @@ Build an expression from Values; ``backward()`` fills in every gradient:
 from . import functions
 from .backprop import backward, grad, reference_backward, topological_order
 from .context import Scope, gc_paused, is_grad_enabled, no_grad, scope
+from .curvature import hvp, hvp_operator
 from .errors import DomainError
 from .functions import *  # noqa: F403 - one function per op of the table: exp, log, ..., sum, logsumexp
 from .gradcheck import GradcheckError, gradcheck, numeric_grad
@@ -38,6 +39,8 @@ __all__ = [
     "DomainError",
     "gradcheck",
     "numeric_grad",
+    "hvp",
+    "hvp_operator",
     "GradcheckError",
     "TABLE",
     "Op",

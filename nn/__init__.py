@@ -19,11 +19,15 @@ BACKPROP_LAB = True
 
 from . import activations, checks, data, engines, files, init, losses, metrics, optim, schedules  # noqa: E402
 from .activations import ACTIVATIONS  # noqa: E402
+from .connections import DenseBlock, Highway  # noqa: E402
+from .curvature import Curvature, curvature  # noqa: E402
+from .dropout import Dropout  # noqa: E402
 from .engines import ENGINES  # noqa: E402
 from .engines import tape as tape_engine  # noqa: E402
+from .generalization import GapMeasurements, MembershipAttack, generalization_gap, membership_attack  # noqa: E402
 from .history import History  # noqa: E402
 from .init import INITS  # noqa: E402
-from .layers import MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
+from .layers import CONNECTIONS, MLP, BatchNorm, Layer, Neuron, Residual  # noqa: E402
 from .losses import (  # noqa: E402
     LOSSES,
     binary_cross_entropy,
@@ -38,8 +42,11 @@ from .losses import (  # noqa: E402
 from .metrics import accuracy, gradient_flow, layer_activations  # noqa: E402
 from .module import Module  # noqa: E402
 from .optim import SGD, Adam  # noqa: E402
+from .parallel import data_parallel_grad  # noqa: E402
+from .polynomial import polynomial_features  # noqa: E402
 from .saving import load  # noqa: E402
 from .schedules import CosineDecay, LinearDecay, StepDecay  # noqa: E402
+from .smoothness import Smoothness, loss_smoothness  # noqa: E402
 from .torch_bridge import compare_with_torch, from_torch, to_torch  # noqa: E402
 from .training import StopTraining, fit  # noqa: E402
 
@@ -52,6 +59,10 @@ __all__ = [
     "MLP",
     "BatchNorm",
     "Residual",
+    "Highway",
+    "DenseBlock",
+    "Dropout",
+    "CONNECTIONS",
     "load",
     "ACTIVATIONS",
     "INITS",
@@ -76,6 +87,16 @@ __all__ = [
     "accuracy",
     "gradient_flow",
     "layer_activations",
+    "curvature",
+    "polynomial_features",
+    "data_parallel_grad",
+    "generalization_gap",
+    "GapMeasurements",
+    "membership_attack",
+    "MembershipAttack",
+    "loss_smoothness",
+    "Smoothness",
+    "Curvature",
     "to_torch",
     "from_torch",
     "compare_with_torch",

@@ -18,6 +18,7 @@ import numpy as np
 
 from .checks import between, lookup, whole
 from .init import as_rng
+from .polynomial import polynomial_features  # noqa: F401 - nn.data holds every feature
 
 TWO_PI = 2.0 * math.pi
 

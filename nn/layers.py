@@ -11,7 +11,9 @@ neurons or layers. Only parameters carry labels; pictures name the other nodes t
 from __future__ import annotations
 
 from numbers import Integral
-from operator import mul
+from operator import attrgetter, mul
+
+import numpy as np
 
 import autograd
 from autograd import Parameter
@@ -19,6 +21,7 @@ from autograd import Parameter
 from . import activations
 from . import init as inits
 from .checks import positive, probability, whole
+from .dropout import Dropout
 from .module import Module
 from .saving import from_spec
 
@@ -139,6 +142,26 @@ class Layer(Module):
             trace.append((self.scope_name, [list(s) for s in zip(*sums)], outputs))
         return outputs
 
+    def weight_matrix(self, grad: bool = False) -> np.ndarray:
+        """The weights as a matrix W of shape (nout, nin), W[i, j] = neuron i's w_j: s = W x + b.
+
+        A copy of the Values' ``data``, or with ``grad=True`` of their ``grad``: after
+        backward on a loss, dL/dW = sum over examples of delta x^T (delta = dL/ds).
+        """
+        pick = _grads_or_data(grad)
+        return np.array([[pick(w) for w in n.w] for n in self.neurons], dtype=float)
+
+    def bias_vector(self, grad: bool = False) -> np.ndarray:
+        """The biases as a vector b of shape (nout,) (``data``, or ``grad`` with ``grad=True``).
+
+        A layer with ``bias=False`` or ``batchnorm=True`` has no biases: a ValueError says so.
+        """
+        if self.neurons[0].b is None:
+            why = "bias=False" if self.batchnorm is None else "batchnorm=True (BatchNorm's beta shifts)"
+            raise ValueError(f"layer {self.scope_name!r} has no biases: it was made with {why}")
+        pick = _grads_or_data(grad)
+        return np.array([pick(n.b) for n in self.neurons], dtype=float)
+
     def config(self):
         return {
             "nin": self.nin,
@@ -156,9 +179,20 @@ class MLP(Module):
 
     Hidden layers use ``activation``, the last layer ``output_activation`` ("linear":
     the output is a score or logit). ``batchnorm=True`` normalises every hidden layer
-    over the batch; ``residual=True`` adds a skip connection (x + h) around every hidden
-    layer whose input width equals its output width (not the first one, which reads the
-    inputs). ``seed`` makes the initial weights reproducible.
+    over the batch. ``connections`` says how the layers are joined (``CONNECTIONS``):
+
+    - "plain": each layer reads the previous one's output;
+    - "residual" (or the older ``residual=True``): a skip x + h around every hidden layer
+      whose input width equals its output width (not the first one, which reads the inputs);
+    - "highway": around the same layers, a gated skip T h + (1 - T) x, the gate
+      T = sigmoid(W_T x + b_T) a layer of its own (``gates``, see ``nn.Highway``);
+    - "dense": each layer reads the inputs and every earlier layer's outputs side by side
+      (see ``nn.DenseBlock``), so layer i has nin + sizes[0] + ... + sizes[i-1] inputs.
+
+    ``dropout=p`` puts an ``nn.Dropout(p)`` after every hidden layer (``dropouts``).
+    ``seed`` makes the initial weights (and the dropout masks) reproducible; a highway
+    MLP's layers have the weights of the plain MLP with the same seed (the gates are
+    drawn after them).
     """
 
     kind = "mlp"
@@ -173,9 +207,12 @@ class MLP(Module):
         batchnorm=False,
         residual=False,
         seed=None,
+        connections=None,
+        dropout=0.0,
     ):
         super().__init__()
         self.nin = whole(nin, "nin")
+        connections = _connections(connections, residual)
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
             raise TypeError(f"sizes must be a list of layer widths such as [16, 16, 1], got {sizes!r}")
         self.sizes = [whole(s, "each layer size") for s in sizes]
@@ -188,24 +225,39 @@ class MLP(Module):
         rng = inits.as_rng(seed)
         widths = [self.nin, *self.sizes]
         last = len(self.sizes) - 1
+        skips = [0 < i < last and widths[i] == widths[i + 1] for i in range(len(self.sizes))]
+        reads = (
+            widths[:-1]
+            if connections != "dense"
+            else [self.nin + sum(self.sizes[:i]) for i in range(last + 1)]
+        )
         self.layers = [
             Layer(
-                widths[i],
+                reads[i],
                 widths[i + 1],
                 activation if i < last else output_activation,
                 init,
                 batchnorm=batchnorm and i < last,
-                residual=residual and 0 < i < last and widths[i] == widths[i + 1],
+                residual=connections == "residual" and skips[i],
                 seed=rng,
             )
             for i in range(len(self.sizes))
         ]
+        gated = [i for i in range(len(self.sizes)) if connections == "highway" and skips[i]]
+        self.gates = [_gate(widths[i], rng) for i in gated]
+        self._gate_of = dict(zip(gated, self.gates))  # a dict is not searched for parts: no parameter twice
+        self.connections = connections
+        self.dropouts = (
+            [] if not dropout else [Dropout(dropout, n, seed=_draw_seed(rng)) for n in self.sizes[:-1]]
+        )
         self._hyper = {
             "activation": activation,
             "output_activation": output_activation,
             "init": inits.name_of(init),
             "batchnorm": bool(batchnorm),
-            "residual": bool(residual),
+            "residual": connections == "residual",
+            "connections": connections,
+            "dropout": float(dropout),
         }
         self._name_parts()
 
@@ -214,8 +266,20 @@ class MLP(Module):
         return self.layers[-1].output_activation
 
     def _forward_many(self, rows, trace=None):
-        for layer in self.layers:
-            rows = layer._forward_many(rows, trace)
+        dropouts = self.dropouts
+        if self.connections == "dense":
+            for i, layer in enumerate(self.layers[:-1]):
+                outputs = layer._forward_many(rows, trace)
+                rows = _concatenate(rows, dropouts[i]._forward_many(outputs) if dropouts else outputs)
+            return self.layers[-1]._forward_many(rows, trace)
+        for i, layer in enumerate(self.layers):
+            outputs = layer._forward_many(rows, trace)
+            gate = self._gate_of.get(i)
+            if gate is not None:
+                outputs = _highway(rows, outputs, gate._forward_many(rows), f"{layer.scope_name}.highway")
+            if dropouts and i < len(dropouts):
+                outputs = dropouts[i]._forward_many(outputs)
+            rows = outputs
         return rows
 
     def config(self):
@@ -331,7 +395,59 @@ class Residual(Module):
         return cls(from_spec(config["block"]))
 
 
+CONNECTIONS = ("plain", "residual", "highway", "dense")
+"""How ``MLP(connections=...)`` can join its layers."""
+
+HIGHWAY_GATE_BIAS = -1.0
+"""The gates' initial bias: T = sigmoid(-1) = 0.27 at first, so a highway layer starts
+close to passing x on (Srivastava et al. 2015 start at -1 to -3)."""
+
+
+def _connections(connections, residual):
+    """The connections asked for, the older ``residual=True`` meaning "residual"."""
+    if connections is None:
+        return "residual" if residual else "plain"
+    if connections not in CONNECTIONS:
+        raise ValueError(f"unknown connections {connections!r}; expected one of: {', '.join(CONNECTIONS)}")
+    if residual and connections != "residual":
+        raise ValueError(f'residual=True asks for connections="residual", but connections={connections!r}')
+    return connections
+
+
+def _draw_seed(rng) -> int:
+    """A whole-number seed drawn from rng: a Dropout's own generator, saved in its config."""
+    return int(rng.integers(2**32))
+
+
+def _gate(n, rng):
+    """A highway gate over n units: T = sigmoid(W_T x + b_T), b_T = HIGHWAY_GATE_BIAS."""
+    gate = Layer(n, n, "sigmoid", "xavier", seed=rng)
+    for neuron in gate.neurons:
+        neuron.b.data = HIGHWAY_GATE_BIAS
+    return gate
+
+
+def _highway(rows, outputs, gates, name):
+    """T h + (1 - T) x for every example, inside a scope of kind "highway".
+
+    Written x + T (h - x): the same number with three nodes per unit instead of four.
+    """
+    with autograd.scope(name, kind="highway"):
+        return [[x + t * (h - x) for x, h, t in zip(xs, hs, ts)] for xs, hs, ts in zip(rows, outputs, gates)]
+
+
+def _concatenate(rows, outputs):
+    """Each example's inputs followed by its outputs: what the next layer of a dense block reads."""
+    return [[*xs, *hs] for xs, hs in zip(rows, outputs)]
+
+
 def _skip(rows, outputs, name):
     """x + h for every example, inside a scope of kind "residual"."""
     with autograd.scope(name, kind="residual"):
         return [[x + h for x, h in zip(xs, hs)] for xs, hs in zip(rows, outputs)]
+
+
+def _grads_or_data(grad):
+    if not isinstance(grad, bool):
+        raise TypeError(f"grad must be True (the gradients) or False (the values), got {grad!r}")
+    return attrgetter("grad") if grad else attrgetter("data")

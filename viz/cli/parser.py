@@ -8,6 +8,7 @@ A bad value raises ``common.UsageError``: the command exits 2 with one clear lin
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 
 from . import demo, graph, train
 from .common import PROG, UsageError, print_error
@@ -21,10 +22,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="See backpropagation at work: computation graphs, step-by-step backprop, "
         "and small neural networks trained on TensorFlow Playground's data sets.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.add_parser(subparsers)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml's, via the package metadata)."""
+    try:
+        return importlib.metadata.version("backprop-lab")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:
