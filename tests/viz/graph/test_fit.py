@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import graphviz
@@ -28,12 +29,24 @@ def test_the_notebook_picture_is_the_svg_in_a_box_as_wide_as_the_cell(lecture):
     assert set(bundle) == {"text/html", "image/svg+xml"}
     svg, page = bundle["image/svg+xml"], bundle["text/html"]
     assert svg == g.pipe(format="svg", encoding="utf-8")
-    assert page.count("<svg") == 1 and "<?xml" not in page and "<!DOCTYPE" not in page
+    # The picture is Graphviz's SVG as an image (as Jupyter shows an SVG), without its XML header.
+    uri = re.search(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page).group(1)
+    assert base64.b64decode(uri).decode() == re.sub(r"<!--.*?-->", "", svg[svg.find("<svg") :], flags=re.S)
     scope = re.match(r'<div id="(bpl-graph-[0-9a-f]+)"', page).group(1)
-    assert f"#{scope} svg {{display: block; max-width: 100%; height: auto;}}" in page
-    assert f"#{scope} input:checked + label svg {{max-width: none;}}" in page  # a click: natural size
+    assert f"#{scope} img {{display: block; max-width: 100%; height: auto;}}" in page
+    assert f"#{scope} input:checked + label img {{max-width: none;}}" in page  # a click: natural size
     assert f'<input type="checkbox" id="{scope}-zoom" hidden><label for="{scope}-zoom"' in page
-    assert page.endswith("</svg>\n</label></div>")
+    assert page.endswith('alt="computation graph"></label></div>')
+
+
+def test_inline_the_svg_stays_reachable_by_the_pages_styles(lecture):
+    svg = viz.draw_graph(lecture()[0]).pipe(format="svg", encoding="utf-8")
+    page = fitted_html(svg, "box", "#box #v0 {stroke: red}")
+    assert page.count("<svg") == 1 and "<?xml" not in page and "<img" not in page
+    assert (
+        "#box svg {display: block; max-width: 100%; height: auto;}" in page
+        and "#box #v0 {stroke: red}" in page
+    )
 
 
 def test_include_and_exclude_choose_the_pictures(lecture):

@@ -106,14 +106,13 @@ def test_a_notebook_cell_fits_the_graph_and_the_player_frame_takes_its_contents_
     try:
         browser.get(page.as_uri())
         column = rect(browser, browser.find_element(By.ID, "cell"))
-        for box in ("one", "two"):
-            svg = browser.find_element(By.CSS_SELECTOR, f"#{box} svg")
-            assert inside(rect(browser, svg), column)
-        output = browser.find_element(By.CSS_SELECTOR, f"#one #{viz.graph.node_ids(y)[y]}")
-        assert inside(rect(browser, output), column)
+        for box in ("one", "two"):  # the whole picture (the output node too) in the column, scaled down
+            picture = browser.find_element(By.CSS_SELECTOR, f"#{box} img")
+            assert inside(rect(browser, picture), column)
+            assert browser.execute_script("return arguments[0].naturalWidth", picture) > column["width"]
         # A click on the picture shows it at its natural size (wider than the column: the box scrolls).
         browser.find_element(By.CSS_SELECTOR, "#two label").click()
-        assert rect(browser, browser.find_element(By.CSS_SELECTOR, "#two svg"))["width"] > column["width"]
+        assert rect(browser, browser.find_element(By.CSS_SELECTOR, "#two img"))["width"] > column["width"]
         frame = browser.find_element(By.TAG_NAME, "iframe")
         browser.switch_to.frame(frame)
         content = browser.execute_script("return document.body.scrollHeight")
