@@ -5,7 +5,8 @@
 - ``style``: node kinds, colours, the number format, the gradient scale, legends;
 - ``collapse``: one box per neuron or layer of an nn network (nn's scopes);
 - ``names``: what the pictures and the ledger call each node ("w1 * x", s, h);
-- ``dot``: ``render`` and ``pipe`` through Graphviz's ``dot``, and how to install it.
+- ``dot``: ``render`` and ``pipe`` through Graphviz's ``dot``, and how to install it;
+- ``fit``: the Digraph a notebook shows scaled down to the cell's width.
 """
 
 from .dot import FORMATS, GraphvizNotFound, LayoutTooSlow, install_command, pipe, render

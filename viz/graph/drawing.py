@@ -21,6 +21,7 @@ import autograd
 
 from . import style
 from .collapse import COLLAPSE_KINDS, group_nodes
+from .fit import FittedDigraph
 from .ids import edge_id, node_order, op_id, out_edge_id, outputs_of, value_id
 from .names import picture_names
 
@@ -158,7 +159,7 @@ class _Drawing:
         self.locals = {v: _local_grads(v) for v in order if v.parents and v not in self.group_of}
         self.scale = style.GradScale(self._magnitudes(order, groups)) if options.color_by == "grad" else None
 
-        self.dot = graphviz.Digraph(
+        self.dot = FittedDigraph(  # a Digraph; a notebook shows it fitted to the width
             name="computation_graph",
             graph_attr={
                 "rankdir": options.rankdir,
