@@ -31,6 +31,8 @@ def reference_backward(root, on_step=None) -> dict:
     ``on_step(node, position, parent, upstream, local, grad_after)``: the node's gradient
     (upstream), d node / d parent (local) and the parent's gradient after adding their
     product. ``local`` is None where the derivative is infinite but no gradient flows.
+    As ``backward``, it raises DomainError when the gradient of a leaf that is not a
+    Constant overflows (a Constant's may be inf: nobody asks for it).
     """
     _check_value(root, "reference_backward needs a Value")
     order = topological_order(root)  # root first, every node before the nodes it uses
@@ -66,8 +68,20 @@ def _local_grads(node, upstream):
 
 def _check_finite(grads, root):
     for v, g in grads.items():
-        if g - g != 0.0:  # inf or nan
-            raise DomainError(f"the gradient overflowed: {v!r} (the output was {root!r})")
+        if g - g != 0.0 and v._a is None and not v.is_constant:  # inf or nan, at a leaf that matters
+            raise _overflow(v, root, grads)
+
+
+def _overflow(v, root, order) -> DomainError:
+    """The error for a gradient that is inf or nan at v; a nan or inf in some node's data
+    (set by hand: the engine never makes one) is named as the cause."""
+    for u in order:
+        if u.data - u.data != 0.0:
+            return DomainError(
+                f"the gradient of {v!r} is not finite because a node's data is {u.data!r}: "
+                f"{u!r} (was its data set directly?)"
+            )
+    return DomainError(f"the gradient overflowed: {v!r} (the output was {root!r})")
 
 
 def _check_value(x, message: str) -> None:
@@ -139,14 +153,44 @@ def backward(root, create_graph: bool = False) -> None:
     Interior nodes get this pass's gradient; leaves add it to what they hold (see
     ``Value.backward``). With ``create_graph=True`` the gradients are Values built by the
     op table's rules applied to Values, so they can be differentiated again.
+
+    A zero gradient passes nothing on: a node whose gradient is exactly 0 does not run
+    its local rule, so an infinite local derivative there does not matter, and both
+    paths give ``sqrt(x) * 0`` at x = 0 the gradient 0. With ``create_graph=True`` "exactly
+    0" means 0 as a function too (made of Constants only): ``sqrt(x) * y`` at x = y = 0
+    has d/dx = 0, but d/dy of that is infinite, so the Values path raises DomainError
+    there rather than return a gradient whose own derivative would be wrong (it raises
+    too for a zero that is only flat nearby, ``sqrt(x) * relu(x - 1)``: it does not look
+    that far).
+
+    Only what is asked for is checked: a DomainError when the gradient of a leaf that is
+    not a Constant overflows. A Constant's is computed on the float path for the
+    pictures and may be inf (``(x * 1e-300) * 1e300`` at x = 1e300: the 1e-300 has
+    d/dc = 1e600); with ``create_graph=True`` Constants get no gradient graph at all
+    (ask ``grad(output, constant)`` for one).
+
+    On any error (an overflow, an infinite derivative, Ctrl-C) every leaf's ``grad``
+    is put back as it was and every interior one to 0: nothing is left half-updated.
     """
     with gc_paused(not create_graph):
         _check_value(root, "backward needs a Value")
         order = _depth_first(root, zero_interior=True)
-        if create_graph:
-            _chain_rule_values(order)
-        else:
-            _chain_rule_floats(order)
+        leaves = [v for v in order if v._a is None]
+        held = [v.grad for v in leaves]
+        try:
+            if create_graph:
+                _chain_rule_values(order, frozenset())
+            else:
+                _chain_rule_floats(order)
+                for v in leaves:
+                    if v.grad - v.grad != 0.0 and not v.is_constant:  # inf or nan
+                        raise _overflow(v, root, order)
+        except BaseException:
+            for v in order:
+                v.grad = 0.0
+            for v, g in zip(leaves, held):
+                v.grad = g
+            raise
 
 
 def grad(output, inputs, create_graph: bool = False):
@@ -154,7 +198,8 @@ def grad(output, inputs, create_graph: bool = False):
 
     ``inputs`` is one Value or a sequence of Values; the answer has the same shape (a
     float or a list of floats; Values with ``create_graph=True``). An input the output
-    does not depend on gets 0.
+    does not depend on gets 0. A DomainError when the gradient of an input overflows;
+    other nodes' are not asked for, so not checked (see ``backward``).
     """
     _check_value(output, "grad needs a Value as output")
     single = hasattr(inputs, "_a")  # one Value (see _check_value), not a sequence of them
@@ -170,11 +215,15 @@ def grad(output, inputs, create_graph: bool = False):
             v.grad = 0.0
         with gc_paused(not create_graph):
             if create_graph:
-                _chain_rule_values(order)
+                _chain_rule_values(order, set(inputs))
             else:
                 _chain_rule_floats(order)
         in_graph = set(order)
         answer = [x.grad if x in in_graph else 0.0 for x in inputs]
+        if not create_graph:  # a Values path raises at the op that overflows
+            for x, g in zip(inputs, answer):
+                if g - g != 0.0:  # inf or nan
+                    raise _overflow(x, output, order)
     finally:
         for v, g in zip(order, saved):
             v.grad = g
@@ -207,13 +256,13 @@ def _chain_rule_floats(order):
     except ArithmeticError:
         op = v._op
         raise domain_error(op, v.parents, f"the derivative of {op.formula} is infinite here") from None
-    for v in order:
-        if v._a is None and v.grad - v.grad != 0.0:
-            raise DomainError(f"the gradient overflowed: {v!r} (the output was {root!r})")
 
 
-def _chain_rule_values(order):
-    """The backward pass on Values (create_graph=True): every gradient is a graph."""
+def _chain_rule_values(order, wanted):
+    """The backward pass on Values (create_graph=True): every gradient is a graph.
+
+    Constants get a gradient only when they are ``wanted`` (asked for by ``grad``).
+    """
     order[0].grad += 1.0
     for v in order:
         g = v.grad
@@ -222,11 +271,18 @@ def _chain_rule_values(order):
         op = v._op
         try:
             local_grads = op.local(VALUES, v, *v.parents)
-        except ArithmeticError:
+        except (ArithmeticError, DomainError):
+            if not isinstance(g, float) and g.data == 0.0 and _made_of_constants(g):
+                continue  # a gradient that is 0 everywhere passes nothing on, as on the float path
             raise domain_error(op, v.parents, f"the derivative of {op.formula} is infinite here") from None
         for p, d in zip(v.parents, local_grads):
-            if isinstance(d, float) and d == 0.0:
+            if (isinstance(d, float) and d == 0.0) or (p.is_constant and p not in wanted):
                 continue
             contribution = g if (isinstance(d, float) and d == 1.0) else g * d
             held = p.grad
             p.grad = contribution if (isinstance(held, float) and held == 0.0) else held + contribution
+
+
+def _made_of_constants(g) -> bool:
+    """True when the gradient graph g depends on Constants only: a number, whatever the inputs."""
+    return all(v.is_constant for v in topological_order(g) if v._a is None)

@@ -23,6 +23,30 @@ def describe_operands(values) -> str:
 def domain_error(op, operands, reason: str | None = None) -> DomainError:
     """The DomainError of an op met by these operands: 'log: log(a) needs a > 0; got a = -1.0'.
 
-    ``reason`` replaces the op's domain rule (an overflow, an infinite derivative).
+    ``reason`` replaces the op's domain rule (an overflow, an infinite derivative). An
+    operand that is itself nan or inf (its ``data`` set by hand: the engine never makes
+    one) is the real cause, so the message names it instead of blaming the op.
     """
+    bad = _not_finite(operands)
+    if bad:
+        reason = f"{bad} not a finite number (was its data set directly?)"
     return DomainError(f"{op.name}: {reason or op.domain}; got {describe_operands(operands)}")
+
+
+def _not_finite(operands) -> str:
+    """'operand a is nan' for the operands that are nan or inf, '' when all are finite."""
+    names = ["a", "b"] if len(operands) <= 2 else [f"a{i + 1}" for i in range(len(operands))]
+    bad = []
+    for name, v in zip(names, operands):
+        data = getattr(v, "data", v)
+        if isinstance(data, float) and data - data != 0.0:
+            label = getattr(v, "label", "")
+            bad.append(f"{name} = {data!r}" + (f" ('{label}')" if label else ""))
+    if not bad:
+        return ""
+    return f"operand {bad[0]} is" if len(bad) == 1 else f"operands {', '.join(bad)} are"
+
+
+def not_finite_error(what: str, x) -> DomainError:
+    """The error for a number that is nan or inf where a finite one is needed."""
+    return DomainError(f"{what} needs a finite number, got {x!r}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 
 from . import ops
-from .value import Value, apply, as_value
+from .value import Value, apply, operand
 
 
 def _function(op: ops.Op):
@@ -27,7 +27,7 @@ def _function(op: ops.Op):
         method = getattr(Value, op.function)
 
         def function(x, *setting, **named) -> Value:
-            return method(as_value(x), *setting, **named)
+            return method(operand(op, x), *setting, **named)
 
         function.__signature__ = _with_x(method)
     function.__name__ = function.__qualname__ = op.function

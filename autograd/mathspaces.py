@@ -10,7 +10,9 @@ to a different kind of number:
   graph and can be differentiated again.
 
 The forward rules need the whole set below; the derivative rules need only the part
-that ``VALUES`` also provides (exp, log, sin, cos, sigmoid, step, sign).
+that ``VALUES`` also provides (exp, log, sin, cos, sigmoid, step, sign, minimum, detach).
+``detach(x)`` is x as a plain number: a rule may shift by it (logsumexp shifts by its
+output) without a second derivative following it.
 """
 
 import math
@@ -65,6 +67,10 @@ class FloatMath:
     def abs(a):
         return abs(a)
 
+    @staticmethod
+    def detach(a):
+        return a
+
 
 class ArrayMath:
     """The same primitives on numpy arrays, element by element."""
@@ -95,6 +101,10 @@ class ArrayMath:
     def step(a):
         return (a > 0).astype(float)
 
+    @staticmethod
+    def detach(a):
+        return a
+
 
 class ValueMath:
     """The primitives the derivative rules use, on Values: for backward(create_graph=True).
@@ -106,7 +116,8 @@ class ValueMath:
 
     @staticmethod
     def exp(a):
-        return a.exp()
+        # A plain number (what minimum and detach may give) stays one: its derivative is 0.
+        return math.exp(a) if isinstance(a, float) else a.exp()
 
     @staticmethod
     def log(a):
@@ -132,6 +143,19 @@ class ValueMath:
     @staticmethod
     def sign(a):
         return FloatMath.sign(a.data)
+
+    @staticmethod
+    def minimum(a, b):
+        """min(a, b) of a Value a and a number b: a itself where a <= b, else the number b.
+
+        At a tie a is kept, so a derivative follows a's side (ELU's alpha e^0 at 0).
+        """
+        return a if a.data <= b else b
+
+    @staticmethod
+    def detach(a):
+        """a.data: the number without its graph, so no derivative runs through it."""
+        return a.data
 
 
 FLOATS = FloatMath()

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -67,24 +67,12 @@ class Op:
     product: bool = False  # a * b: a weighted sum's products w * x fold into a matrix product
 
     def bind(self, **params) -> Op:
-        """The op with its settings filled in (cached: one Op per setting)."""
-        key = (self.name, *params.items())
-        bound = _BOUND.get(key)
-        if bound is None:
-            if set(params) != set(self.family):
-                raise TypeError(f"{self.name} needs the settings {self.family}, got {sorted(params)}")
-            bound = _BOUND[key] = replace(
-                self,
-                forward=partial(self.forward, **params),
-                local=partial(self.local, **params),
-                valid=self.valid(**params) if self.valid else None,
-                template=_fill(self.template, params),
-                rules=tuple(_fill(r, params) for r in self.rules),
-                symbol=self.symbol.format(**params),
-                domain=self.domain.format(**params),
-                family=(),
-            )
-        return bound
+        """The op with its settings filled in: ``POWC.bind(k=3)`` is the op of ``a ** 3``.
+
+        The latest ``BIND_CACHE_SIZE`` settings are cached, so ``x ** 2`` in a loop builds
+        its Op once; a program that makes millions of distinct exponents keeps only those.
+        """
+        return _bind(self, tuple(params.items()))
 
     @property
     def formula(self) -> str:
@@ -134,7 +122,27 @@ class Op:
         return f"d {formula}/d{names[i]} = {self.rules[i]}"
 
 
-_BOUND: dict = {}
+BIND_CACHE_SIZE = 1024
+"""How many bound ops (one per family and setting) ``Op.bind`` keeps: a program uses a few."""
+
+
+@lru_cache(maxsize=BIND_CACHE_SIZE)
+def _bind(op: Op, settings: tuple) -> Op:
+    """Op.bind, cached on (op, settings): least recently used settings are dropped first."""
+    params = dict(settings)
+    if set(params) != set(op.family):
+        raise TypeError(f"{op.name} needs the settings {op.family}, got {sorted(params)}")
+    return replace(
+        op,
+        forward=partial(op.forward, **params),
+        local=partial(op.local, **params),
+        valid=op.valid(**params) if op.valid else None,
+        template=_fill(op.template, params),
+        rules=tuple(_fill(r, params) for r in op.rules),
+        symbol=op.symbol.format(**params),
+        domain=op.domain.format(**params),
+        family=(),
+    )
 
 
 class _Keep(dict):
@@ -172,9 +180,11 @@ def _elu_forward(m, a, alpha):
 
 
 def _elu_local(m, out, a, alpha):
-    # For a <= 0, out = alpha (e^a - 1), so d out/da = alpha e^a = out + alpha.
+    # For a <= 0, d out/da = alpha e^a. Not out + alpha (equal on paper): below a = -17 that
+    # sum cancels, and at a = -40 it is exactly 0. min(a, 0) keeps e^a from overflowing
+    # where the step picks 1 anyway.
     s = m.step(a)
-    return (s + (1.0 - s) * (out + alpha),)
+    return (s + (1.0 - s) * alpha * m.exp(m.minimum(a, 0.0)),)
 
 
 def _logsumexp_forward(m, *a):
@@ -183,6 +193,17 @@ def _logsumexp_forward(m, *a):
     for ai in a[1:]:
         top = m.maximum(top, ai)
     return top + m.log(sum(m.exp(ai - top) for ai in a))
+
+
+def _logsumexp_local(m, out, *a):
+    # softmax(a)i = exp(ai - c) / Σj exp(aj - c) for any number c; c = out keeps every exp
+    # <= 1. c is detached (a plain number): were it the node out, a second derivative
+    # would run through out as well and sum +e^a and -e^a around the true 1, which
+    # vanishes beside them (logsumexp([exp(x)]) at x = 39 would have d²/dx² = 0, not e^x).
+    c = m.detach(out)
+    e = [m.exp(ai - c) for ai in a]
+    total = sum(e[1:], e[0])
+    return tuple(ei / total for ei in e)
 
 
 # fmt: off
@@ -330,7 +351,7 @@ SOFTPLUS = Op(
 ELU = Op(
     "elu", "ELU",
     _elu_forward, _elu_local,
-    "elu({a})", ("1 if a > 0 else {alpha} exp(a) = out + {alpha}",),
+    "elu({a})", ("1 if a > 0 else {alpha} exp(a)",),
     family=("alpha",), defaults={"alpha": 1.0},
     function="elu", doc="x for x > 0, else alpha (e^x - 1); d/dx = 1 or alpha e^x (alpha e^0 at x = 0).",
 )
@@ -346,8 +367,7 @@ SUM = Op(
 )
 LOGSUMEXP = Op(
     "logsumexp", "logΣexp",
-    _logsumexp_forward,
-    lambda m, out, *a: tuple(m.exp(ai - out) for ai in a),
+    _logsumexp_forward, _logsumexp_local,
     "log({terms})", ("exp({a} - out) = softmax(a){i}",), arity=None, term="exp({a})",
     function="logsumexp",
     doc="log(e^x1 + ... + e^xn) as ONE node, stable for any finite inputs; d/dxi = softmax(x)i.",

@@ -15,7 +15,7 @@ from numbers import Real
 
 from . import backprop, ops
 from .context import STATE
-from .errors import domain_error
+from .errors import DomainError, domain_error, not_finite_error
 from .mathspaces import FLOATS
 
 _new = object.__new__
@@ -31,7 +31,10 @@ def _operator(op: ops.Op, reflected: bool = False):
 
     def operator(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            try:
+                other = _constant(other)
+            except DomainError:
+                raise _not_finite_operand(op, "a" if reflected else "b", other) from None
             if other is None:
                 return NotImplemented
         return _binary(op, other, self) if reflected else _binary(op, self, other)
@@ -61,6 +64,7 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "scope")
+    is_constant = False  # True for Constants: plain numbers, whose gradient nobody asks for
 
     def __init__(self, data, label: str = ""):
         self.data = as_float(data, type(self).__name__)
@@ -129,12 +133,15 @@ class Value:
         if isinstance(other, Value):
             return _binary(ops.POW, self, other)
         if type(other) is int or (isinstance(other, Real) and type(other) is not bool):
-            as_float(other, "the exponent")
+            as_float(other, "powc: the exponent k of a ** k")
             return _unary(ops.POWC.bind(k=other), self)
         return NotImplemented
 
     def __rpow__(self, other):
-        other = _constant(other)
+        try:
+            other = _constant(other)
+        except DomainError:
+            raise _not_finite_operand(ops.POW, "a", other) from None
         return NotImplemented if other is None else _binary(ops.POW, other, self)
 
     def __neg__(self):
@@ -156,6 +163,11 @@ class Value:
         a leaf's grad then refers to a graph that uses the leaf (a reference cycle, as in
         PyTorch): call ``zero_grad()`` when done, or use ``autograd.grad``, which
         returns the gradient graphs without storing them.
+
+        A node whose gradient is exactly 0 passes nothing on (``sqrt(x) * 0`` at 0 gives
+        0). A DomainError when a leaf's gradient overflows, except a Constant's, which
+        nobody asks for; after any error every leaf's ``grad`` is as it was before the call.
+        The details: ``autograd.backward``.
         """
         backprop.backward(self, create_graph)
 
@@ -175,10 +187,11 @@ class Constant(Value):
     """A plain number that entered the graph as an operand, such as the 3 in ``3 * x``."""
 
     __slots__ = ()
+    is_constant = True
 
 
 def as_float(x, what: str = "Value") -> float:
-    """x as a finite float, or a clear TypeError / ValueError saying what was expected."""
+    """x as a finite float, or a clear TypeError / DomainError saying what was expected."""
     kind = type(x)
     if kind is float:
         f = x
@@ -186,17 +199,44 @@ def as_float(x, what: str = "Value") -> float:
         try:
             f = float(x)
         except OverflowError:
-            raise ValueError(f"{what} needs a finite number, got an integer too large for a float") from None
+            raise DomainError(f"{what} needs a finite number, got an integer too large for a float") from None
     else:
         raise TypeError(f"{what} needs a real number, got {kind.__name__} {x!r}")
     if f - f != 0.0:  # inf or nan
-        raise ValueError(f"{what} needs a finite number, got {f!r}")
+        raise not_finite_error(what, f)
     return f
 
 
 def as_value(x) -> Value:
     """x itself if it is a Value, else x as a Constant leaf."""
     return x if isinstance(x, Value) else Constant(x)
+
+
+def operand(op: ops.Op, x) -> Value:
+    """x as the operand of a one-input op: x itself if a Value, else a Constant; nan names op."""
+    if isinstance(x, Value):
+        return x
+    try:
+        return Constant(x)
+    except DomainError:
+        raise _not_finite_operand(op, "a", x) from None
+
+
+def _not_finite_operand(op, name, x) -> DomainError:
+    got = "an integer too large for a float" if isinstance(x, int) else repr(x)
+    return DomainError(f"{op.name}: {op.formula} needs a finite number as {name}, got {got}")
+
+
+def _first_not_finite(op, operands) -> DomainError:
+    """The error naming the first operand of op that is a number but not a finite float."""
+    for i, x in enumerate(operands):
+        if not isinstance(x, Value):
+            try:
+                as_float(x)
+            except DomainError:
+                name = f"a{i + 1}" if op.arity is None or i > 1 else "ab"[i]
+                return _not_finite_operand(op, name, x)
+    raise AssertionError("called only when an operand is not finite")
 
 
 def _constant(x):
@@ -271,7 +311,10 @@ def _binary(op, a, b):
 
 def apply(op: ops.Op, *operands) -> Value:
     """Apply an entry of the op table to Values or numbers (numbers become Constants)."""
-    parents = tuple([x if isinstance(x, Value) else Constant(x) for x in operands])
+    try:
+        parents = tuple([x if isinstance(x, Value) else Constant(x) for x in operands])
+    except DomainError:
+        raise _first_not_finite(op, operands) from None
     if op.family:
         raise TypeError(f"{op.name} needs its settings first: {op.name}.bind({', '.join(op.family)}=...)")
     if op.arity is not None and len(parents) != op.arity:

@@ -48,7 +48,7 @@ from .saving import load  # noqa: E402
 from .schedules import CosineDecay, LinearDecay, StepDecay  # noqa: E402
 from .smoothness import Smoothness, loss_smoothness  # noqa: E402
 from .torch_bridge import compare_with_torch, from_torch, to_torch  # noqa: E402
-from .training import StopTraining, fit  # noqa: E402
+from .training import StopTraining, TrainingDiverged, fit  # noqa: E402
 
 sys.modules[f"{__name__}.tape_engine"] = tape_engine  # its old path: `import nn.tape_engine` still works
 
@@ -84,6 +84,7 @@ __all__ = [
     "fit",
     "History",
     "StopTraining",
+    "TrainingDiverged",
     "accuracy",
     "gradient_flow",
     "layer_activations",

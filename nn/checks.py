@@ -16,15 +16,41 @@ import numpy as np
 def whole(n, name: str, minimum: int = 1) -> int:
     """``n`` as an int if it is a whole number >= ``minimum`` (True and False are not numbers)."""
     if not isinstance(n, Integral) or isinstance(n, bool) or n < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {n!r}")
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {brief(n)}")
     return int(n)
+
+
+def flag(x, name: str) -> bool:
+    """``x`` if it is True or False (a string such as "no" is not: it would count as True)."""
+    if not isinstance(x, bool):
+        raise ValueError(f"{name} must be true or false, got {brief(x)}")
+    return x
+
+
+def brief(x, limit: int = 60) -> str:
+    """``repr(x)`` cut to about ``limit`` characters, for error messages (a 400-digit number, a long list)."""
+    if isinstance(x, Integral) and not isinstance(x, bool) and abs(int(x)).bit_length() > 64:
+        sign = "-" if x < 0 else ""
+        return f"about {sign}10**{int(abs(int(x)).bit_length() * math.log10(2))}"
+    text = repr(x)
+    return text if len(text) <= limit else f"{text[: limit - 5]} ...{text[-1]}"
 
 
 def number(x, name: str) -> float:
     """``x`` as a float if it is a finite real number."""
-    if not isinstance(x, Real) or isinstance(x, bool) or not math.isfinite(x):
-        raise ValueError(f"{name} must be a finite number, got {x!r}")
+    if not _finite_real(x):
+        raise ValueError(f"{name} must be a finite number, got {brief(x)}")
     return float(x)
+
+
+def _finite_real(x) -> bool:
+    """Whether x is a real number (not a bool) that is finite as a float (10**400 is not)."""
+    if not isinstance(x, Real) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 def positive(x, name: str) -> float:
@@ -45,18 +71,30 @@ def nonnegative(x, name: str) -> float:
 
 def between(x, name: str, low: float, high: float, open_low: bool = False, open_high: bool = False) -> float:
     """``x`` as a float if it lies in the interval from ``low`` to ``high`` (each end closed unless open)."""
-    inside = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
+    inside = _finite_real(x)
     if inside:
         inside = (low < x if open_low else low <= x) and (x < high if open_high else x <= high)
     if not inside:
         interval = f"{'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
-        raise ValueError(f"{name} must be a number in {interval}, got {x!r}")
+        raise ValueError(f"{name} must be a number in {interval}, got {brief(x)}")
     return float(x)
 
 
 def probability(x, name: str) -> float:
     """``x`` as a float if it is a number in [0, 1] (a probability, a fraction, a decay factor)."""
     return between(x, name, 0.0, 1.0)
+
+
+def finite_state(state: dict, who: str) -> dict:
+    """``state`` (a ``state_dict()``) if every number is finite, else a ValueError naming the first one not.
+
+    A model with a NaN or infinite weight computes nothing meaningful: saving it, or
+    picturing its loss, says which weight it is rather than failing somewhere later.
+    """
+    for name, x in state.items():
+        if not math.isfinite(x):
+            raise ValueError(f"{who}: the model's {name} is {x!r} (did its training diverge?)")
+    return state
 
 
 def lookup(table: dict, name, what: str, functions_too: bool = False):

@@ -8,9 +8,10 @@ short paths from the loss to the first layers, which is what keeps the gradient 
 
 from __future__ import annotations
 
+from .checks import brief, whole
 from .layers import _concatenate, _gate, _highway
 from .module import Module
-from .saving import from_spec
+from .saving import from_spec, spec_state_size
 
 
 class Highway(Module):
@@ -45,7 +46,18 @@ class Highway(Module):
 
     @classmethod
     def from_config(cls, config):
-        return cls(from_spec(config["layer"]))
+        return cls(from_spec(config.get("layer")))
+
+    @classmethod
+    def state_size(cls, config):
+        """Its layer's and its gate's: n x n weights and n biases, n the layer's width (None if unknown)."""
+        size = spec_state_size(config.get("layer"), "layer")
+        inner = config["layer"].get("config", {})
+        n = inner.get("nin", inner.get("n"))  # a Layer's or an MLP's nin, a BatchNorm's or a Dropout's n
+        if size is None or n is None:
+            return None
+        n = whole(n, "layer.config.nin")
+        return size + n * (n + 1)
 
 
 class DenseBlock(Module):
@@ -90,4 +102,16 @@ class DenseBlock(Module):
 
     @classmethod
     def from_config(cls, config):
-        return cls([from_spec(spec) for spec in config["layers"]])
+        layers = config.get("layers")
+        if not isinstance(layers, list):
+            raise ValueError(f"layers must be a list of module specs, got {brief(layers)}")
+        return cls([from_spec(spec) for spec in layers])
+
+    @classmethod
+    def state_size(cls, config):
+        """The sum of its layers' (None if one of them cannot tell)."""
+        layers = config.get("layers")
+        if not isinstance(layers, list) or not layers:
+            raise ValueError(f"layers must be a non-empty list of module specs, got {brief(layers)}")
+        sizes = [spec_state_size(spec, f"layers[{i}]") for i, spec in enumerate(layers)]
+        return None if None in sizes else sum(sizes)

@@ -8,12 +8,14 @@ memorising: the lecture's regulariser.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from numbers import Real
 
 import numpy as np
 
 import autograd
 
+from .checks import whole
 from .module import Module
 
 
@@ -28,9 +30,9 @@ class Dropout(Module):
     to save the model; ``MLP(..., dropout=p)`` sets it. The generator's position is not
     saved: a loaded model draws its masks from ``seed`` again.
 
-    The batch tape replays one traced graph, which would hold one fixed mask, so a model
-    with a Dropout in training mode trains on the scalar engine (``History.engine_reason``
-    says so); in evaluation mode (``predict``, validation) it is the identity and traces.
+    On the batch tape the mask is an INPUT of the traced graph: one more input column per
+    unit, drawn for every example from this same generator (``draw_masks``) at every
+    step, so the replay is exact and a seeded run draws the same masks on either engine.
     """
 
     kind = "dropout"
@@ -45,26 +47,55 @@ class Dropout(Module):
         self.nin = self.nout = n
         self.seed = seed if isinstance(seed, int) else None
         self.rng = np.random.default_rng(seed)
+        self.given = None  # masks to use instead of drawing (``given_masks``): numbers or Values
         self._name_parts()
 
-    def couples_examples(self) -> str | None:
-        """In training mode, why the batch tape cannot run it: its masks are random (None in evaluation)."""
-        if not self.training or self.p == 0.0:
-            return None
-        where = f" {self.name!r}" if self.name else ""
-        return (
-            f"Dropout{where} is in training mode: it draws a new random mask for every example at every "
-            "step, and a traced graph would replay one fixed mask (masks as inputs of the trace are not "
-            "implemented yet)"
-        )
+    def mask_width(self) -> int:
+        """How many random numbers it draws per example in its current mode: n in training, else 0."""
+        return self.nin if self.training and self.p > 0.0 else 0
+
+    def draw_masks(self, n: int, rng: np.random.Generator | None = None) -> np.ndarray:
+        """The next masks for n examples, already scaled: m / (1 - p), shape (n, width), m ~ Bernoulli(1 - p).
+
+        Drawn from the module's generator, exactly as a forward pass in training mode
+        draws them (a pass would have used these), or from ``rng`` if given (the
+        module's generator is then left alone).
+        """
+        keep = (self.rng if rng is None else rng).random((n, self.nin)) >= self.p
+        return keep * (1.0 / (1.0 - self.p))
 
     def _forward_many(self, rows, trace=None):
-        if not self.training or self.p == 0.0:
+        if not self.mask_width():
             return rows
-        keep = self.rng.random((len(rows), self.nin)) >= self.p
-        scale = keep * (1.0 / (1.0 - self.p))
+        scale = self.draw_masks(len(rows)).tolist() if self.given is None else self.given
+        if len(scale) != len(rows):
+            given = f"masks for {len(scale)} examples"
+            raise ValueError(f"Dropout {self.scope_name!r} was given {given}, but the batch has {len(rows)}")
         with autograd.scope(self.scope_name, kind="dropout"):
-            return [[x * s for x, s in zip(xs, row)] for xs, row in zip(rows, scale.tolist())]
+            return [[x * s for x, s in zip(xs, row)] for xs, row in zip(rows, scale)]
 
     def config(self):
         return {"p": self.p, "n": self.nin, "seed": self.seed}
+
+    @classmethod
+    def state_size(cls, config):
+        """0: dropout has no parameters and keeps no statistics."""
+        whole(config.get("n"), "n")
+        return 0
+
+
+@contextmanager
+def given_masks(masks: dict):
+    """Inside the block, each Dropout of ``masks`` multiplies by its given masks instead of drawing.
+
+    ``masks`` maps a Dropout to its scaled masks, one row per example of the batch (numbers,
+    or Values: the batch tape hands in the inputs of its trace). The draws are left
+    alone, so the generators are where they were.
+    """
+    for dropout, rows in masks.items():
+        dropout.given = rows
+    try:
+        yield
+    finally:
+        for dropout in masks:
+            dropout.given = None

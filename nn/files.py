@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +25,13 @@ def write_atomic(path: str | os.PathLike, content: bytes | str | Callable, durab
     that holds after a power cut too: worth its ~10 ms for a trained model, not for each
     of a hundred pictures. Creates missing folders; a new file gets the usual
     permissions (0o666 less the umask), a replaced one keeps its own.
+
+    Only a regular file is ever replaced: when ``path`` (or what a symbolic link there
+    points to) is a folder, a device such as /dev/null, a FIFO or a socket, nothing is
+    written and ``NotARegularFile`` says what is there.
     """
     path = Path(path)
+    refuse_unless_regular(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -48,6 +54,37 @@ def write_atomic(path: str | os.PathLike, content: bytes | str | Callable, durab
             os.unlink(tmp)
         raise
     return path
+
+
+class NotARegularFile(ValueError, OSError):
+    """A path names something other than a regular file (a folder, a device, a FIFO, a socket).
+
+    Both a ValueError (bad input) and an OSError (a file-system problem), so code that
+    catches either one reports it.
+    """
+
+
+def refuse_unless_regular(path: str | os.PathLike) -> None:
+    """Raise NotARegularFile if ``path`` exists (following links) and is not a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there yet (or a dangling link): writing makes a new regular file
+    if not stat.S_ISREG(mode):
+        what = kind_of(mode)
+        raise NotARegularFile(f"{os.fspath(path)} is {what}, not a regular file: refusing to replace it")
+
+
+def kind_of(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words: "a folder", "a character device", ..."""
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _mode_for(path: Path) -> int:

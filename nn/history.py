@@ -18,7 +18,10 @@ class History:
     without validation; accuracies are None for regression targets). ``lr`` is the rate
     the epoch used, ``time`` its seconds, and ``grad_norms[layer]`` the mean |gradient|
     per weight of that layer (biases left out), averaged over the epoch's steps: the
-    gradient-flow picture. ``interrupted`` is True when Ctrl-C ended the training.
+    gradient-flow picture. ``complete`` is False for an epoch that stopped part-way
+    (Ctrl-C, or divergence): its numbers cover only the batches it ran, so they are
+    kept but marked, in the CSV too. ``interrupted`` is True when Ctrl-C ended the
+    training; ``diverged`` says why the loss ran away when it did (``nn.TrainingDiverged``), else None.
     ``engine`` names the engine that ran the steps ("tape" or "scalar"; "tape, scalar"
     if both did) and ``engine_reason`` why the scalar engine ran (None when it did not).
     """
@@ -30,12 +33,14 @@ class History:
     val_accuracy: list = field(default_factory=list)
     lr: list = field(default_factory=list)
     time: list = field(default_factory=list)
+    complete: list = field(default_factory=list)
     grad_norms: dict = field(default_factory=dict)
     interrupted: bool = False
+    diverged: str | None = None
     engine: str = ""
     engine_reason: str | None = None
 
-    COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "time")
+    COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "time", "complete")
 
     def __len__(self):
         return len(self.epoch)
@@ -50,7 +55,7 @@ class History:
         return out
 
     def to_csv(self, path):
-        """Write ``rows()`` as CSV (a missing value is an empty cell), atomically (``nn.files``)."""
+        """Write ``rows()`` as CSV, atomically (a missing value is an empty cell; complete: True/False)."""
         rows = self.rows()
         names = list(self.COLUMNS) + [f"grad_norm[{name}]" for name in self.grad_norms]
 
@@ -61,8 +66,9 @@ class History:
 
         write_atomic(path, write)
 
-    def _add(self, epoch, loss, accuracy, val, lr, seconds, grads):
+    def _add(self, epoch, loss, accuracy, val, lr, seconds, grads, complete=True):
         self.epoch.append(epoch)
+        self.complete.append(complete)
         self.loss.append(loss)
         self.accuracy.append(accuracy)
         self.val_loss.append(val[0])

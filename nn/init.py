@@ -19,7 +19,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .checks import lookup
+from .checks import brief, lookup
 
 
 def kaiming(fan_in, fan_out, rng, size):
@@ -68,6 +68,11 @@ def as_rng(seed) -> np.random.Generator:
     """A numpy Generator from a seed: None (fresh entropy), an int, or a Generator itself."""
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is None or (isinstance(seed, Integral) and not isinstance(seed, bool)):
-        return np.random.default_rng(seed)
-    raise TypeError(f"seed must be None, an int or a numpy Generator, got {type(seed).__name__} {seed!r}")
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, Integral) and not isinstance(seed, bool):
+        if seed < 0:  # numpy's own message ("expected non-negative integer") names no argument
+            raise ValueError(f"seed must be None, a whole number >= 0 or a numpy Generator, got {seed}")
+        return np.random.default_rng(int(seed))
+    what = f"{type(seed).__name__} {brief(seed)}"
+    raise TypeError(f"seed must be None, an int or a numpy Generator, got {what}")

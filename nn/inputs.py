@@ -13,6 +13,8 @@ import numpy as np
 
 from autograd import Constant, Value
 
+from .checks import brief
+
 
 def as_row(x, nin: int, who: str) -> list[Value]:
     """One example as a list of Values: numbers become Constant leaves, Values are kept."""
@@ -50,9 +52,15 @@ def as_rows(X, nin: int, who: str) -> list[list[Value]]:
 
 
 def as_dataset(X, y, nin: int, what: str) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) as arrays: X of shape (n, nin) with n >= 1, one target per row, all finite."""
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
+    """(X, y) as arrays: X of shape (n, nin) with n >= 1, one target per row, all finite real numbers.
+
+    Strings ("0", "1"), complex numbers, Values and ragged rows are refused, not converted:
+    numpy would read "1" as 1.0 and drop an imaginary part with only a warning.
+    """
+    X = _numbers(X, f"{what}: X")
+    y = _numbers(
+        y, f"{what}: y", hint=" (labels such as '0' and '1' become numbers with np.asarray(y, dtype=int))"
+    )
     if X.ndim == 1 and nin == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[1] != nin:
@@ -61,9 +69,36 @@ def as_dataset(X, y, nin: int, what: str) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{what}: no examples")
     if len(y) != len(X):
         raise ValueError(f"{what}: {len(X)} examples in X but {len(y)} targets in y")
-    if not np.all(np.isfinite(X)) or not np.all(np.isfinite(y.astype(float))):
+    if not np.all(np.isfinite(X)) or not np.all(np.isfinite(y)):
         raise ValueError(f"{what}: inputs and targets must be finite numbers")
-    return X, y
+    return X.astype(float), y
+
+
+def _numbers(a, what: str, hint: str = "") -> np.ndarray:
+    """``a`` as a numpy array of real numbers (bool, int or float), or a ValueError saying what it holds.
+
+    ``hint`` follows the message when ``a`` holds strings.
+    """
+    try:
+        array = np.asarray(a)
+    except ValueError:  # rows of different lengths
+        lengths = sorted({len(row) for row in a if hasattr(row, "__len__")})
+        raise ValueError(
+            f"{what} must be a table of numbers with rows of equal length, got lengths {lengths}"
+        ) from None
+    if array.dtype.kind == "O":
+        # Python numbers of mixed kinds (int, float, Fraction) are fine; anything else is named.
+        for index, v in np.ndenumerate(array):
+            if not isinstance(v, Real) or isinstance(v, Value):
+                raise ValueError(
+                    f"{what} must hold numbers, got {type(v).__name__} {brief(v)} at index {list(index)}"
+                )
+        array = array.astype(float)
+    if array.dtype.kind not in "biuf":
+        example = brief(array.flat[0]) if array.size else "nothing"
+        hint = hint if array.dtype.kind in "US" else ""
+        raise ValueError(f"{what} must hold real numbers, got {array.dtype} values such as {example}{hint}")
+    return array
 
 
 def _as_number(v, where: str):

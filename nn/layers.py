@@ -20,10 +20,10 @@ from autograd import Parameter
 
 from . import activations
 from . import init as inits
-from .checks import positive, probability, whole
+from .checks import brief, flag, positive, probability, whole
 from .dropout import Dropout
 from .module import Module
-from .saving import from_spec
+from .saving import from_spec, spec_state_size
 
 _sum = autograd.sum
 
@@ -85,6 +85,11 @@ class Neuron(Module):
 
     def config(self):
         return {"nin": self.nin, "activation": self.activation, "init": self.init, "bias": self.b is not None}
+
+    @classmethod
+    def state_size(cls, config):
+        """nin weights and the bias."""
+        return whole(config.get("nin"), "nin") + flag(config.get("bias", True), "bias")
 
 
 class Layer(Module):
@@ -172,6 +177,15 @@ class Layer(Module):
             "batchnorm": self.batchnorm is not None,
             "residual": self.residual,
         }
+
+    @classmethod
+    def state_size(cls, config):
+        """nout neurons of nin weights (and a bias each, unless batch norm shifts), and its BatchNorm."""
+        nin, nout = whole(config.get("nin"), "nin"), whole(config.get("nout"), "nout")
+        bias = flag(config.get("bias", True), "bias")
+        batchnorm = flag(config.get("batchnorm", False), "batchnorm")
+        flag(config.get("residual", False), "residual")
+        return _layer_size(nin, nout, bias and not batchnorm, batchnorm)
 
 
 class MLP(Module):
@@ -285,6 +299,27 @@ class MLP(Module):
     def config(self):
         return {"nin": self.nin, "sizes": list(self.sizes), **self._hyper, "seed": self.seed}
 
+    @classmethod
+    def state_size(cls, config):
+        """Its layers' (batch norm in the hidden ones only) and its highway gates' (dropout has none)."""
+        nin = whole(config.get("nin"), "nin")
+        sizes = config.get("sizes")
+        if not isinstance(sizes, list) or not sizes:
+            raise ValueError(f"sizes must be a non-empty list of layer widths, got {brief(sizes)}")
+        widths = [nin, *(whole(s, f"sizes[{i}]") for i, s in enumerate(sizes))]
+        batchnorm = flag(config.get("batchnorm", False), "batchnorm")
+        connections = _connections(config.get("connections"), flag(config.get("residual", False), "residual"))
+        last = len(sizes) - 1
+        reads = (
+            widths[:-1] if connections != "dense" else [nin + sum(widths[1 : i + 1]) for i in range(last + 1)]
+        )
+        layers = sum(
+            _layer_size(reads[i], widths[i + 1], not (batchnorm and i < last), batchnorm and i < last)
+            for i in range(last + 1)
+        )
+        gated = [widths[i] for i in range(1, last) if connections == "highway" and widths[i] == widths[i + 1]]
+        return layers + sum(_layer_size(n, n, True, False) for n in gated)
+
 
 class BatchNorm(Module):
     """Batch normalisation of ``n`` units: y = gamma (s - mean) / sqrt(var + eps) + beta.
@@ -363,6 +398,15 @@ class BatchNorm(Module):
     def config(self):
         return {"n": self.nin, "eps": self.eps, "momentum": self.momentum}
 
+    @classmethod
+    def state_size(cls, config):
+        """gamma, beta, running_mean and running_var: 4 numbers per unit."""
+        return 4 * whole(config.get("n"), "n")
+
+    def _check_buffer(self, attr, x, name):
+        if attr == "running_var" and x < 0:
+            raise ValueError(f"{name} is a variance and must be >= 0, got {x!r}")
+
 
 class Residual(Module):
     """A skip connection around a block: output = x + block(x) (needs block.nin == block.nout).
@@ -392,7 +436,17 @@ class Residual(Module):
 
     @classmethod
     def from_config(cls, config):
-        return cls(from_spec(config["block"]))
+        return cls(from_spec(config.get("block")))
+
+    @classmethod
+    def state_size(cls, config):
+        """Its block's: the skip connection adds no parameter."""
+        return spec_state_size(config.get("block"), "block")
+
+
+def _layer_size(nin, nout, bias, batchnorm):
+    """A Layer's state entries: nout neurons of nin weights (and a bias each), 4 per unit of BatchNorm."""
+    return nout * (nin + bias) + (4 * nout if batchnorm else 0)
 
 
 CONNECTIONS = ("plain", "residual", "highway", "dense")

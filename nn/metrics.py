@@ -10,9 +10,10 @@ import numpy as np
 import autograd
 
 from .checks import is_classification
+from .connections import Highway
 from .engines import tape
 from .inputs import as_dataset, as_rows
-from .layers import Layer, Neuron
+from .layers import MLP, Layer, Neuron
 
 
 def accuracy(model, X, y, threshold: float | None = None) -> float:
@@ -55,7 +56,9 @@ def gradient_flow(model) -> dict[str, float]:
     """Mean |grad| per weight of each layer (biases left out), from the last backward pass.
 
     The vanishing-gradient picture: with sigmoid the first layers get far smaller
-    gradients than the last; with ReLU and Kaiming init they stay comparable.
+    gradients than the last; with ReLU and Kaiming init they stay comparable. Highway
+    gates are not layers of the stack and are left out (their gradients:
+    ``model.gates[k].weight_matrix(grad=True)``).
     """
     return mean_abs_grads(weights_by_layer(model))
 
@@ -64,7 +67,9 @@ def layer_activations(model, X, pre: bool = False) -> dict[str, np.ndarray]:
     """Each layer's outputs (or with ``pre=True`` its neurons' sums s) over X: {layer: (n, width)}.
 
     Computed under ``no_grad`` in the model's current mode (nothing is changed): the
-    pictures of activations per layer, for Kaiming init and batch norm.
+    pictures of activations per layer, for Kaiming init and batch norm. A layer's
+    outputs are its neurons' h (for a highway layer, before the gated mix); highway
+    gates are not layers and are not listed.
     """
     trace = []
     with autograd.no_grad():
@@ -74,16 +79,24 @@ def layer_activations(model, X, pre: bool = False) -> dict[str, np.ndarray]:
 
 
 def weights_by_layer(model, modules=None) -> dict[str, list]:
-    """{layer name: its weights} for every Layer in the model (the model itself for a Neuron).
+    """{layer name: its weights} for every Layer but the highway gates (the model itself for a Neuron).
 
     ``modules``: the model's modules, if already at hand (``nn.engines.survey``).
     """
     modules = tape.survey(model).modules if modules is None else modules
-    layers = [m for m in modules if isinstance(m, Layer)]
+    gates = {id(gate) for m in modules for gate in _gates_of(m)}
+    layers = [m for m in modules if isinstance(m, Layer) and id(m) not in gates]
     weights = {m.scope_name: [w for n in m.neurons for w in n.w] for m in layers}
     if not weights and isinstance(model, Neuron):
         weights[model.scope_name] = list(model.w)
     return weights
+
+
+def _gates_of(module) -> list:
+    """The highway gates a module holds: an MLP's ``gates``, a Highway's ``gate``."""
+    if isinstance(module, MLP):
+        return module.gates
+    return [module.gate] if isinstance(module, Highway) else []
 
 
 def mean_abs_grads(weights: dict[str, list]) -> dict[str, float]:

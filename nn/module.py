@@ -9,15 +9,13 @@ as in PyTorch. Every parameter's label is its dotted name, for pictures.
 
 from __future__ import annotations
 
-import math
-from numbers import Real
-
 import numpy as np
 
 import autograd
 from autograd import Parameter, Value
 
 from . import saving
+from .checks import number
 from .init import INITS
 from .inputs import as_row, as_rows
 
@@ -117,6 +115,15 @@ class Module:
         """
         return None
 
+    def mask_width(self) -> int:
+        """How many random numbers per example this module draws in its current mode (0: none).
+
+        A Dropout in training mode draws one mask number per unit; an engine that replays
+        one traced graph feeds them in as inputs (see ``nn.Dropout``). Only this module
+        itself counts, not its parts.
+        """
+        return 0
+
     # Modes and gradients.
     def zero_grad(self):
         """Set every parameter's ``grad`` to 0 (leaves accumulate gradients until then)."""
@@ -183,7 +190,7 @@ class Module:
     def from_config(cls, config: dict):
         """A module built from ``config()``'s output, with weights still to be loaded."""
         config = dict(config)
-        if "init" in config and config["init"] not in INITS:
+        if isinstance(config.get("init"), str) and config["init"] not in INITS:
             config["init"] = "zeros"  # a custom init function is not saved; the weights are
         return cls(**config)
 
@@ -211,9 +218,12 @@ class Module:
             )
         values = {}
         for k, v in state.items():
-            if not isinstance(v, Real) or isinstance(v, bool) or not math.isfinite(v):
-                raise ValueError(f"state entry {k!r} must be a finite number, got {v!r}")
-            values[k] = float(v)
+            values[k] = number(v, f"state entry {k!r}")
+        for prefix, module in self.named_modules():
+            for attr in module._buffers:
+                for i in range(len(getattr(module, attr))):
+                    name = _join(prefix, f"{attr}.{i}")
+                    module._check_buffer(attr, values[name], f"state entry {name!r}")
         for name, p in self.named_parameters():
             p.data = values[name]
         for prefix, module in self.named_modules():
@@ -221,6 +231,20 @@ class Module:
                 buffer = getattr(module, attr)
                 for i in range(len(buffer)):
                     buffer[i] = values[_join(prefix, f"{attr}.{i}")]
+
+    def _check_buffer(self, attr: str, x: float, name: str):
+        """Raise a ValueError naming ``name`` if ``x`` cannot be a number of the buffer ``attr``."""
+
+    @classmethod
+    def state_size(cls, config: dict) -> int | None:
+        """How many state entries (parameters and buffers) ``cls.from_config(config)`` would have.
+
+        ``nn.load`` asks before building anything, so that a small file cannot ask for a
+        billion parameters: the count must match the file's state and stay under a limit.
+        Checks the fields it reads (a ValueError names the field). None: not known
+        before building (a Module subclass that does not say).
+        """
+        return None
 
     def spec(self) -> dict:
         """{"class": ..., "config": ...}: what ``nn.load`` needs to rebuild this module."""

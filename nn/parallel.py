@@ -42,7 +42,8 @@ def data_parallel_grad(model: Module, X, y, loss="mse", workers: int = 2) -> np.
     overlap of communication and computation. The loss must be a mean of per-example
     terms (every loss in ``nn.LOSSES`` is) and picklable: a name, or a function defined
     at module level. A module that couples the examples or draws random masks (a
-    BatchNorm or a Dropout in training mode, ``Module.couples_examples``) is refused: a
+    BatchNorm or a Dropout in training mode, ``Module.couples_examples`` and
+    ``Module.mask_width``) is refused: a
     shard's gradient would depend on the shard.
     """
     if not isinstance(model, Module):
@@ -59,6 +60,8 @@ def data_parallel_grad(model: Module, X, y, loss="mse", workers: int = 2) -> np.
         ) from None
     for _, module in model.named_modules():
         reason = module.couples_examples()
+        if reason is None and module.mask_width():
+            reason = f"{type(module).__name__} {module.scope_name!r} draws random masks in training mode"
         if reason is not None:
             raise ValueError(
                 f"data_parallel_grad cannot split this batch: {reason}; each shard's gradient would "

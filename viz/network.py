@@ -3,7 +3,9 @@
 One node per input and per neuron, one column per layer, one edge per weight: its width
 grows with |w| and its colour gives the sign (blue w > 0, orange w < 0). Given points of
 the plane, every node shows a small picture of its output over the (x1, x2) plane, so
-one can watch how neurons combine simple shapes into the final boundary. The pictures
+one can watch how neurons combine simple shapes into the final boundary. A dense MLP's
+links that skip columns are drawn too (every weight is a link); a highway MLP's gated
+layers carry a dashed link from each input unit to its unit, the (1 - T) x path. The pictures
 are Graphviz HTML tables of coloured cells, so the drawing needs no image files: it
 shows inline in Jupyter and renders to a self-contained SVG.
 """
@@ -38,8 +40,18 @@ def draw_network(model: nn.Module, X=None, features=None, resolution: int = PICT
     over the data's box as a ``resolution`` x ``resolution`` picture (orange negative,
     grey 0, blue positive; a sigmoid unit is centred on 1/2); ``features`` maps (x1, x2)
     to the model's inputs as in ``plot_decision_boundary``, and names the inputs.
+
+    Connections (``nn.MLP(connections=...)``): in a "dense" MLP each layer reads the
+    inputs and every earlier layer, so its links come from all the columns to its left
+    (those that skip a column arc over it and do not pull the layout: ``constraint=false``). In a
+    "highway" MLP a gated layer's title says "highway gate T", and a dashed grey link
+    goes from unit j of the column before to unit j: y = T h + (1 - T) x, the carried x
+    (its tooltip gives the gate's bias); the gate's own weights are not drawn, and the
+    pictures of a gated layer show its neurons' h, before the mix.
     """
     layers = _columns(model)
+    dense = isinstance(model, nn.MLP) and model.connections == "dense"
+    gates = _gates(model)
     inputs = plane.feature_names(model, features)
     pictures = _pictures(model, X, features, resolution) if X is not None else None
     graph = LaidOutWithoutDot(  # a Digraph; without dot a notebook lays it out in the browser
@@ -51,12 +63,14 @@ def draw_network(model: nn.Module, X=None, features=None, resolution: int = PICT
             "fontname": FONT,
             "fontsize": "12",
             "labelloc": "b",
-            "label": _legend(pictures is not None),
+            "label": _legend(pictures is not None, dense, bool(gates)),
             "ordering": "out",
         },
         node_attr={"fontname": FONT, "fontsize": "12"},
         edge_attr={"arrowhead": "none"},
     )
+    if dense:
+        graph.attr(splines="curved")  # the links that skip columns arc over them instead of looping below
     with graph.subgraph(name="cluster_inputs") as column:
         column.attr(label="inputs", style="rounded", color="#dddddd", fontname=FONT, fontsize="12")
         for i, name in enumerate(inputs):
@@ -67,7 +81,10 @@ def draw_network(model: nn.Module, X=None, features=None, resolution: int = PICT
                 column.node(node, _picture_label(pictures[node], name), id=node, shape="plain", tooltip=name)
     biggest = max((abs(w.data) for _, neurons, _, _ in layers for n in neurons for w in n.w), default=0.0)
     previous = [f"input.{i}" for i in range(len(inputs))]
+    sources = list(previous)  # what a dense layer reads: the inputs and every column so far
     for number, (title, neurons, act, _) in enumerate(layers):
+        if number in gates:
+            title += "\nhighway gate T"
         names = [n.scope_name for n in neurons]
         with graph.subgraph(name=f"cluster_{number}") as column:
             column.attr(label=title, style="rounded", color="#dddddd", fontname=FONT, fontsize="12")
@@ -88,10 +105,19 @@ def draw_network(model: nn.Module, X=None, features=None, resolution: int = PICT
                     )
                 else:
                     column.node(node, _picture_label(pictures[node]), id=node, shape="plain", tooltip=tip)
+        adjacent = set(previous)
         for neuron, node in zip(neurons, names):
-            for source, w in zip(previous, neuron.w):
-                graph.edge(source, node, **_edge_style(w.data, biggest))
+            for source, w in zip(sources if dense else previous, neuron.w):
+                style = _edge_style(w.data, biggest)
+                if source not in adjacent:
+                    skip = f"{style['tooltip']} (a dense link that skips a column)"
+                    style.update(constraint="false", tooltip=skip)
+                graph.edge(source, node, **style)
+        if number in gates:
+            for source, node, gate in zip(previous, names, gates[number].neurons):
+                graph.edge(source, node, **_carry_style(gate))
         previous = names
+        sources += names
     return graph
 
 
@@ -106,6 +132,24 @@ def _edge_style(w, biggest):
         "color": colors.weight_color(w) + "cc",  # a little transparency where many links cross
         "tooltip": f"w = {w:.4g}",
     }
+
+
+def _carry_style(gate):
+    tip = f"highway carry: (1 - T) x, T = sigmoid(w_T . x + b_T), b_T = {gate.b.data:.4g}"
+    return {"style": "dashed", "color": "#888888", "penwidth": "1.2", "tooltip": tip}
+
+
+def _gates(model):
+    """{column number: its highway gate Layer} for a highway MLP ({} otherwise).
+
+    nn.MLP gates every hidden layer but the first whose width it keeps, in order, so the
+    k-th such layer has ``model.gates[k]``.
+    """
+    if not isinstance(model, nn.MLP) or model.connections != "highway":
+        return {}
+    last = len(model.layers) - 1
+    gated = [i for i, layer in enumerate(model.layers) if 0 < i < last and layer.nin == layer.nout]
+    return dict(zip(gated, model.gates))
 
 
 def _columns(model):
@@ -140,8 +184,12 @@ def _tooltip(neuron, name, act):
     return f"{name}: {act}{bias}"
 
 
-def _legend(with_pictures):
+def _legend(with_pictures, dense=False, highway=False):
     text = "links: blue w > 0, orange w < 0, width ∝ |w|"
+    if dense:
+        text += "\ndense: each layer reads the inputs and every layer before it"
+    if highway:
+        text += "\ndashed grey: the input a highway layer carries on, (1 - T) x"
     if with_pictures:
         text += "\npictures: each unit's value over the (x1, x2) plane, orange < 0 < blue"
     return text

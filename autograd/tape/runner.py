@@ -209,10 +209,13 @@ class Tape:
         if reduce == "mean":
             seed = seed / batch
         GV, GS = self._run_backward(seed, careful=False)
-        if not (np.isfinite(GV).all() and np.isfinite(GS).all()):
+        # Only what is asked for is checked, as in the scalar engine: the inputs' and the
+        # parameters' gradients (a Constant's may overflow: nobody asks for it).
+        asked_v, asked_s = slice(0, self.n_inputs), slice(0, len(self.parameters))
+        if not (np.isfinite(GV[asked_v]).all() and np.isfinite(GS[asked_s]).all()):
             # Rerun as the scalar engine does (0 where a node's gradient is 0) to name the culprit.
             GV, GS = self._run_backward(seed, careful=True)
-            self._raise_gradient_overflow(GV, GS)
+            self._raise_gradient_overflow(GV[asked_v], GS[asked_s])
         self.input_grads = GV[: self.n_inputs].T.copy()
         grads = GS[: len(self.parameters), 0].tolist()
         if accumulate:

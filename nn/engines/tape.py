@@ -23,6 +23,13 @@ How the target enters the traced graph:
 - numbers (regression): the target itself as inputs, handed to the loss as Values
   (``nn.mse``, ``binary_cross_entropy`` and ``hinge`` take them as operands).
 
+How random masks enter it: a module that draws them (``Module.mask_width``: a Dropout in
+training mode) gets one more input column per unit, after the target's. At every step
+each such module draws the batch's masks from its own generator (``draw_masks``), as a
+scalar pass would, and the tape runs on them; while tracing and checking, the module is
+handed the trace's inputs (``nn.dropout.given_masks``). So the replay is exact, and a
+seeded ``fit`` draws the same masks, and trains the same numbers, on either engine.
+
 When the tape is used (the rules of ``engine="auto"``), and the reason when not:
 
 1. no module couples the examples of a batch (``Module.couples_examples``): a BatchNorm in
@@ -63,6 +70,7 @@ import autograd
 from autograd import DomainError, Parameter, TraceError, Value
 
 from ..checks import is_classification
+from ..dropout import given_masks
 from ..module import Module
 
 CACHE_SIZE = 6
@@ -89,8 +97,8 @@ def predict(model: Module, X) -> np.ndarray | None:
     """
     X = _numeric_rows(X, model.nin)
     found = survey(model)
-    if X is None or found.coupled is not None:
-        return None
+    if X is None or found.coupled is not None or any(m.mask_width() for m in found.modules):
+        return None  # masks drawn anew at every pass (a Dropout in training) are the loss tape's business
     try:
         tape = _cached(model, found.fingerprint, None, (), lambda: OutputTape(model, X))
     except NotTraceable:
@@ -114,7 +122,8 @@ def prepare(model: Module, loss_fn, X, y, found: Survey | None = None) -> LossTa
         raise NotTraceable(f"{found.coupled} (one example's graph cannot express that)")
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     layout = _target_layout(y, model.nout)
-    entry = _cached(model, found.fingerprint, loss_fn, layout, lambda: LossTape(model, loss_fn, X, y, layout))
+    fingerprint = found.fingerprint + tuple(m.mask_width() for m in found.modules)  # the mask columns
+    entry = _cached(model, fingerprint, loss_fn, layout, lambda: LossTape(model, loss_fn, X, y, layout))
     entry.check_targets(X, y)
     return entry
 
@@ -159,20 +168,26 @@ class LossTape:
     def __init__(self, model: Module, loss_fn, X: np.ndarray, y: np.ndarray, layout: tuple):
         self.model, self.loss_fn, self.layout = model, loss_fn, layout
         self.nin = model.nin
+        self.n_targets = len(layout[1]) if layout[0] == "classes" else max(layout[1], 1)
+        self.masked = [m for _, m in model.named_modules() if m.mask_width()]  # a Dropout in training
+        self.widths = [m.mask_width() for m in self.masked]
         self.parameters = model.parameters()
         self._seeds = {}
         self._checked = OrderedDict()  # the targets the loss has accepted, by their bytes
         sample = _sample_rows(y, layout)
         Xs, ys = X[sample], y[sample]
-        Z = self.inputs(Xs, ys)
+        masks = self.sample_masks(len(Xs))
+        Z = self.inputs(Xs, ys, masks)
         what = "the loss of one example (its target as inputs)"
         self.tape = _trace(what, self._per_example, Z.shape[1], Z[_distinct_targets(ys)[:3]])
-        self._check_against_the_scalar_engine(Xs, ys)
+        self._check_against_the_scalar_engine(Xs, ys, masks)
 
     def _per_example(self, *inputs):
-        """[loss of one example, its outputs...], the target being inputs[nin:]."""
-        x, t = list(inputs[: self.nin]), inputs[self.nin :]
-        outputs = self.model.forward_batch([x])[0]
+        """[loss of one example, its outputs...], the target being inputs[nin:], then the masks."""
+        x = list(inputs[: self.nin])
+        t = inputs[self.nin : self.nin + self.n_targets]
+        with given_masks(self._split([inputs[self.nin + self.n_targets :]])):
+            outputs = self.model.forward_batch([x])[0]
         kind, what = self.layout
         if kind == "classes":
             branches = [_loss_value(self.loss_fn, [outputs], [label]) * t[k] for k, label in enumerate(what)]
@@ -181,8 +196,29 @@ class LossTape:
             loss = _loss_value(self.loss_fn, [outputs], [t[0]] if what == 0 else [list(t)])
         return [loss, *outputs]
 
-    def inputs(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """The tape's input rows: X's columns, then the target's (one-hot or as numbers)."""
+    def draw_masks(self, n: int) -> np.ndarray:
+        """The masks of one step for n examples, (n, mask columns): each module's next draws, side by side."""
+        return np.concatenate([np.zeros((n, 0))] + [m.draw_masks(n) for m in self.masked], axis=1)
+
+    def sample_masks(self, n: int) -> np.ndarray:
+        """Masks for checks (a generator of their own, seeded: the modules' draws are left alone)."""
+        rng = np.random.default_rng(0)
+        return np.concatenate([np.zeros((n, 0))] + [m.draw_masks(n, rng) for m in self.masked], axis=1)
+
+    def _split(self, masks) -> dict:
+        """{module: its rows of masks} from rows of mask columns side by side (numbers or Values)."""
+        out, start = {}, 0
+        for m, width in zip(self.masked, self.widths):
+            out[m] = [list(row[start : start + width]) for row in masks]
+            start += width
+        return out
+
+    def inputs(self, X: np.ndarray, y: np.ndarray, masks: np.ndarray) -> np.ndarray:
+        """The tape's input rows: X's columns, then the target's (one-hot or as numbers), then the masks'.
+
+        A Dropout in training mode multiplies its units by mask inputs (one column per
+        unit): the traced graph holds x * m, not one fixed mask, so the replay is exact.
+        """
         kind, what = self.layout
         if kind == "classes":
             T = (y[:, None] == np.asarray(what, dtype=float)[None, :]).astype(float)
@@ -191,11 +227,11 @@ class LossTape:
                 raise NotTraceable(f"the tape was traced for the labels {list(what)}, not {new}")
         else:
             T = y.reshape(len(y), -1).astype(float)
-        return np.concatenate([X, T], axis=1)
+        return np.concatenate([X, T, masks], axis=1)
 
     def gradients(self, X: np.ndarray, y: np.ndarray):
         """Forward, loss and backward of one batch: (mean loss, outputs (n, nout)); sets every grad."""
-        out = self.tape.forward(self.inputs(X, y))
+        out = self.tape.forward(self.inputs(X, y, self.draw_masks(len(X))))
         for p in self.parameters:
             p.grad = 0.0
         self.tape.backward(self._seed(len(X)), reduce="mean")
@@ -208,7 +244,7 @@ class LossTape:
             return
         with autograd.no_grad():
             try:
-                outputs = self.tape.forward(self.inputs(X, y))[:, 1:]
+                outputs = self.tape.forward(self.inputs(X, y, self.sample_masks(len(X))))[:, 1:]
             except DomainError as error:
                 raise NotTraceable(f"the tape failed on the data: {error}") from error
             rows = [[Value(v) for v in row] for row in outputs.tolist()]
@@ -229,12 +265,13 @@ class LossTape:
             seed[:, 0] = 1.0
         return self._seeds[n]
 
-    def _check_against_the_scalar_engine(self, Xs: np.ndarray, ys: np.ndarray) -> None:
+    def _check_against_the_scalar_engine(self, Xs: np.ndarray, ys: np.ndarray, masks: np.ndarray) -> None:
         known = set(self.parameters)
         params = list(self.parameters) + [p for p in self.tape.parameters if p not in known]
         with autograd.gc_paused():
             try:
-                outputs = self.model.forward_batch(Xs)
+                with given_masks(self._split(masks.tolist())):
+                    outputs = self.model.forward_batch(Xs)
                 loss = _loss_value(self.loss_fn, outputs, ys)
                 expected = autograd.grad(loss, params)
             except NotTraceable:
@@ -245,7 +282,7 @@ class LossTape:
             expected_loss = loss.data
             del outputs, loss
         try:
-            out = self.tape.forward(self.inputs(Xs, ys))
+            out = self.tape.forward(self.inputs(Xs, ys, masks))
             grads = self.tape.backward(self._seed(len(Xs)), reduce="mean", accumulate=False)
         except DomainError as error:
             raise NotTraceable(f"the tape failed on the sample rows: {error}") from error

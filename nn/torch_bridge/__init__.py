@@ -9,7 +9,6 @@ The mapping of names is in ``to_torch``'s docstring; ``torch_names(model)`` list
 for one model.
 
 The converters form a registry, one entry per kind (``nn.torch_bridge.kinds``).
-nn.Highway, nn.DenseBlock and nn.Dropout have no entry yet.
 """
 
 from .api import compare_with_torch, from_torch, to_torch, torch_names

@@ -20,7 +20,8 @@ def require_torch():
 def to_torch(model):
     """A ``torch.nn.Module`` with the same architecture, numbers and mode as ``model``.
 
-    ``model`` is an nn MLP, Layer, Neuron, BatchNorm or Residual. Each becomes a torch
+    ``model`` is an nn MLP (any ``connections``, with or without dropout), Layer, Neuron,
+    BatchNorm, Residual, Highway, DenseBlock or Dropout. Each becomes a torch
     module holding the same parts under the same names (``nn.torch_bridge.torch_modules``),
     in float64, a copy, not a view; each of nn's scalar parameters is one element of a
     torch tensor:
@@ -36,6 +37,10 @@ def to_torch(model):
     BatchNorm ``gamma.j``, ``beta.j``      ``weight[j]``, ``bias[j]`` (torch.nn.BatchNorm1d)
     BatchNorm ``running_mean.j``           ``running_mean[j]`` (a buffer; so is running_var)
     Residual ``block.<block name>``        ``block.<block name>``
+    MLP ``gates.k.<layer name>`` (highway) ``gates.k.<layer name>`` (after ``gated[k]``)
+    Highway ``layer.*``, ``gate.*``        ``layer.*``, ``gate.*``
+    DenseBlock ``layers.i.*``              ``layers.i.*`` (a ModuleList)
+    Dropout (no numbers)                   ``Dropout(p, n)``; an MLP's in ``dropouts.i``
     =====================================  ===========================================
 
     So ``layers.1.neurons.3.w.0`` is ``layers.1.linear.weight[3, 0]``;
@@ -44,6 +49,10 @@ def to_torch(model):
     Activations: linear -> Identity, sigmoid, tanh, relu, leaky_relu -> LeakyReLU(nn's
     slope), elu -> ELU(nn's alpha), softplus -> Softplus(threshold=40). BatchNorm1d's
     ``num_batches_tracked`` has no nn counterpart: it stays 0, and is ignored on the way back.
+    A highway gate is a sigmoid bridge Layer; the mix is x + T (h - x), as nn writes it.
+    The bridge's Dropout is the identity in evaluation mode; in training mode it uses its
+    ``mask`` (0/1, shape (batch, n)) if one is set, else torch draws one (so the two sides
+    agree in training mode only with the same mask: ``compare_with_torch`` hands it over).
     """
     require_torch()
     from . import convert
@@ -80,8 +89,10 @@ def compare_with_torch(model, X, y, loss="mse", torch_loss=None, show=True, rows
     examples), the loss, and every gradient: nn's name, torch's name, nn's value, torch's,
     and their difference, then the largest difference. Returns those numbers (a
     ``Comparison``). ``loss`` is a name in ``nn.LOSSES`` or its function; for another loss,
-    give its torch form as ``torch_loss(outputs, targets)``. The model is left as it was
-    (BatchNorm's running statistics and the parameters' gradients are put back).
+    give its torch form as ``torch_loss(outputs, targets)``. A Dropout in training mode
+    draws its masks once and both sides use them (torch's Dropout is given ``mask``). The
+    model is left as it was (BatchNorm's running statistics, the parameters' gradients and
+    the Dropouts' generators are put back).
     """
     require_torch()
     from . import compare

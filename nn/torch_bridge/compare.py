@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import LOSSES
+from ..dropout import given_masks
 from . import kinds
 from .comparison import Comparison, GradientRow
 from .convert import to_torch, torch_names
@@ -39,6 +40,22 @@ def torch_loss_for(loss):
     return TORCH_LOSSES[function]
 
 
+def _same_masks(model, module, n):
+    """{our Dropout: its masks} for every Dropout in training mode, the torch twin given the same.
+
+    The masks are drawn from each Dropout's generator, which is then put back where it
+    was: a comparison leaves the model as it was.
+    """
+    masks = {}
+    for name, ours in model.named_modules():
+        if ours.mask_width():
+            where = ours.rng.bit_generator.state
+            masks[ours] = ours.draw_masks(n)
+            ours.rng.bit_generator.state = where
+            module.get_submodule(name).mask = torch.as_tensor(masks[ours] > 0.0)
+    return {ours: m.tolist() for ours, m in masks.items()}
+
+
 def compare(model, X, y, loss, torch_loss=None, show=True, rows_shown=10) -> Comparison:
     """``nn.compare_with_torch`` (documented there)."""
     our_loss = LOSSES.get(loss) if isinstance(loss, str) else loss
@@ -50,9 +67,11 @@ def compare(model, X, y, loss, torch_loss=None, show=True, rows_shown=10) -> Com
     module = to_torch(model)  # before our pass, which moves BatchNorm's running statistics
 
     saved_state, saved_grads = model.state_dict(), [p.grad for p in model.parameters()]
+    masks = _same_masks(model, module, len(np.asarray(X, dtype=float).reshape(-1, model.nin)))
     try:
         model.zero_grad()
-        outputs = model.forward_batch(X)
+        with given_masks(masks):
+            outputs = model.forward_batch(X)
         value = our_loss(outputs, y)
         value.backward()
         our_outputs = np.array([[o.data for o in row] for row in outputs])
@@ -65,7 +84,8 @@ def compare(model, X, y, loss, torch_loss=None, show=True, rows_shown=10) -> Com
     inputs = np.asarray(X, dtype=float).reshape(len(outputs), model.nin)  # (n,) for one input, as nn takes it
     out = module(torch.as_tensor(inputs, dtype=torch.float64))
     their_value = their_loss(out, torch.as_tensor(np.asarray(y, dtype=float), dtype=torch.float64))
-    their_value.backward()
+    if their_value.requires_grad:  # a module without parameters (a Dropout) has no gradients to compare
+        their_value.backward()
     tensors = dict(module.named_parameters())
     names = torch_names(model)
     gradients = [

@@ -10,7 +10,7 @@ An entry (``Kind``) says, for one nn class and the torch class it becomes:
   and numbers (``load`` reads them through ``names``), or a ValueError naming the first
   part nn cannot represent; ``from_torch`` converts a part.
 
-Adding a kind (Highway, DenseBlock, Dropout ...) is one more entry in ``KINDS``.
+Adding a kind is one more entry in ``KINDS``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .. import MLP, BatchNorm, Layer, Neuron, Residual
+from .. import MLP, BatchNorm, DenseBlock, Dropout, Highway, Layer, Neuron, Residual
 from . import activations
 from . import torch_modules as tm
 from .errors import cannot, join
@@ -182,13 +182,15 @@ def _rebuild_layer(t, path, from_torch=None, parts=None):
 LAYER = Kind(Layer, tm.Layer, build=_build_layer, names=_layer_rows, rebuild=_rebuild_layer)
 
 
-# ----- MLP: layers.i.* -> layers.i.* -----
+# ----- MLP: layers.i.* -> layers.i.*, gates.k.* -> gates.k.*, dropouts.i -> dropouts.i -----
 
 
 def _mlp_rows(mlp):
     rows = []
     for i, layer in enumerate(mlp.layers):
         rows += _prefixed(f"layers.{i}", _layer_rows(layer))
+    for k, gate in enumerate(mlp.gates):
+        rows += _prefixed(f"gates.{k}", _layer_rows(gate))
     return rows
 
 
@@ -199,10 +201,17 @@ def _rebuild_mlp(t, path, from_torch=None, located=None):
         raise cannot(join(path, "layers"), t.layers, "an MLP needs at least one layer")
     located = located or [(join(path, f"layers.{i}"), None) for i in range(len(t.layers))]
     layers = [_rebuild_layer(layer, p, parts=parts) for layer, (p, parts) in zip(t.layers, located)]
+    connections = getattr(t, "connections", "plain")
+    dense = connections == "dense"
     for i in range(1, len(layers)):
-        if layers[i].nin != layers[i - 1].nout:
-            why = f"it reads {layers[i].nin} inputs, but the layer before gives {layers[i - 1].nout}"
+        reads = layers[0].nin + sum(layer.nout for layer in layers[:i]) if dense else layers[i - 1].nout
+        if layers[i].nin != reads:
+            gives = "the inputs and the layers before give" if dense else "the layer before gives"
+            why = f"it reads {layers[i].nin} inputs, but {gives} {reads}"
             raise cannot(_part(located[i], "linear"), t.layers[i].linear, why)
+    if connections not in ("highway", "dense"):
+        residual = connections == "residual" or any(layer.residual for layer in layers[:-1])
+        connections = "residual" if residual else "plain"
     hidden = layers[:-1] or layers
     mlp = MLP(
         layers[0].nin,
@@ -211,7 +220,8 @@ def _rebuild_mlp(t, path, from_torch=None, located=None):
         output_activation=layers[-1].activation,
         init="zeros",
         batchnorm=hidden[0].batchnorm is not None and len(layers) > 1,
-        residual=any(layer.residual for layer in layers[:-1]),
+        connections=connections,
+        dropout=_dropout_of(t, path, [layer.nout for layer in layers[:-1]]),
     )
     # An MLP has one pattern (one hidden activation, batch norm on every hidden layer or
     # none, skips wherever the widths allow): the first layer that breaks it is the culprit.
@@ -221,7 +231,36 @@ def _rebuild_mlp(t, path, from_torch=None, located=None):
             if wanted[key] != found[key]:
                 why = f"{key}={found[key]!r}, where nn.MLP makes {key}={wanted[key]!r} for this layer"
                 raise cannot(*_culprit(place, theirs, _CULPRIT.get(key)), why)
+    _check_gates(t, path, mlp)
     return load(mlp, t)
+
+
+def _dropout_of(t, path, widths):
+    """The one drop probability of the bridge MLP's ``dropouts`` (0 without), checked against nn.MLP's."""
+    dropouts = list(getattr(t, "dropouts", ()))
+    if not dropouts:
+        return 0.0
+    where = join(path, "dropouts")
+    if len(dropouts) != len(widths):
+        why = f"nn.MLP puts one Dropout after each of its {len(widths)} hidden layers, got {len(dropouts)}"
+        raise cannot(where, t.dropouts, why)
+    for i, (dropout, width) in enumerate(zip(dropouts, widths)):
+        _rebuild_dropout(dropout, join(where, str(i)), None, width)
+        if dropout.p != dropouts[0].p:
+            why = f"p={dropout.p!r}, but nn.MLP has one drop probability ({dropouts[0].p!r} before it)"
+            raise cannot(join(where, str(i)), dropout, why)
+    return dropouts[0].p
+
+
+def _check_gates(t, path, mlp):
+    """The bridge MLP's highway gates sit where nn.MLP puts them and are its sigmoid gate layers."""
+    gated = sorted(mlp._gate_of)
+    theirs = list(getattr(t, "gated", ()))
+    if theirs != gated or len(t.gates) != len(gated):
+        why = f"gated={theirs} with {len(t.gates)} gates, where nn.MLP puts gates after the layers {gated}"
+        raise cannot(path, t, why)
+    for k, (gate, made) in enumerate(zip(t.gates, mlp.gates)):
+        _rebuild_gate(gate, join(path, f"gates.{k}"), made.nin)
 
 
 _CULPRIT = {"activation": "activation", "batchnorm": "batchnorm", "bias": "linear"}
@@ -244,10 +283,20 @@ def _culprit(place, layer, part):
     return _part(place, part), getattr(layer, part)
 
 
+def _build_mlp(mlp, to_torch):
+    return tm.MLP(
+        [to_torch(layer) for layer in mlp.layers],
+        connections=mlp.connections,
+        gates=[to_torch(gate) for gate in mlp.gates],
+        gated=sorted(mlp._gate_of),
+        dropouts=[to_torch(dropout) for dropout in mlp.dropouts],
+    )
+
+
 MLP_KIND = Kind(
     MLP,
     tm.MLP,
-    build=lambda mlp, to_torch: tm.MLP([to_torch(layer) for layer in mlp.layers]),
+    build=_build_mlp,
     names=_mlp_rows,
     rebuild=_rebuild_mlp,
 )
@@ -274,8 +323,94 @@ RESIDUAL = Kind(
 )
 
 
-KINDS = [NEURON, LAYER, MLP_KIND, BATCHNORM, RESIDUAL]
-"""Every kind the bridge converts. nn.Highway, nn.DenseBlock and nn.Dropout are not here yet."""
+# ----- Highway: layer.* -> layer.*, gate.* -> gate.* (a sigmoid Layer) -----
+
+
+def _rebuild_gate(t, path, n):
+    """nn's highway gate over n units for the bridge Layer ``t``, else a ValueError naming it."""
+    gate = _rebuild_layer(t, path)
+    made = {"nin": n, "nout": n, "activation": "sigmoid", "bias": True, "batchnorm": False, "residual": False}
+    for key, wanted in made.items():
+        if gate.config()[key] != wanted:
+            why = f"{key}={gate.config()[key]!r}, but a highway gate over {n} units has {key}={wanted!r}"
+            raise cannot(path, t, why)
+    return gate
+
+
+def _rebuild_highway(t, path, from_torch):
+    layer = from_torch(t.layer, join(path, "layer"))
+    if layer.nin != layer.nout:
+        why = f"T h + (1 - T) x needs nin == nout, got {layer.nin} and {layer.nout}"
+        raise cannot(join(path, "layer"), t.layer, why)
+    _rebuild_gate(t.gate, join(path, "gate"), layer.nin)
+    return load(Highway(layer), t)
+
+
+HIGHWAY = Kind(
+    Highway,
+    tm.Highway,
+    build=lambda h, to_torch: tm.Highway(to_torch(h.layer), to_torch(h.gate)),
+    names=lambda h: _prefixed("layer", rows_of(h.layer)) + _prefixed("gate", _layer_rows(h.gate)),
+    rebuild=_rebuild_highway,
+)
+
+
+# ----- DenseBlock: layers.i.* -> layers.i.* -----
+
+
+def _dense_rows(block):
+    rows = []
+    for i, layer in enumerate(block.layers):
+        rows += _prefixed(f"layers.{i}", rows_of(layer))
+    return rows
+
+
+def _rebuild_dense(t, path, from_torch):
+    if len(t.layers) == 0:
+        raise cannot(join(path, "layers"), t.layers, "a DenseBlock needs at least one layer")
+    layers = [from_torch(layer, join(path, f"layers.{i}")) for i, layer in enumerate(t.layers)]
+    width = layers[0].nin
+    for i, layer in enumerate(layers):
+        if layer.nin != width:
+            why = f"it reads {layer.nin} inputs, but the block's input and the layers before give {width}"
+            raise cannot(join(path, f"layers.{i}"), t.layers[i], why)
+        width += layer.nout
+    return DenseBlock(layers)
+
+
+DENSE = Kind(
+    DenseBlock,
+    tm.DenseBlock,
+    build=lambda block, to_torch: tm.DenseBlock([to_torch(layer) for layer in block.layers]),
+    names=_dense_rows,
+    rebuild=_rebuild_dense,
+)
+
+
+# ----- Dropout: no numbers; p and the width n -----
+
+
+def _rebuild_dropout(t, path, from_torch, width=None):
+    if type(t) is not tm.Dropout:
+        raise cannot(path, t, "expected the bridge's Dropout here (nn.to_torch makes it)")
+    if not 0.0 <= t.p < 1.0:
+        raise cannot(path, t, f"p={t.p!r}, but nn's Dropout needs 0 <= p < 1")
+    if width is not None and t.n != width:
+        raise cannot(path, t, f"n={t.n}, but it follows a layer of {width} units")
+    return Dropout(t.p, t.n)
+
+
+DROPOUT = Kind(
+    Dropout,
+    tm.Dropout,
+    build=lambda d, to_torch: tm.Dropout(d.p, d.nin),
+    names=lambda d: [],
+    rebuild=_rebuild_dropout,
+)
+
+
+KINDS = [NEURON, LAYER, MLP_KIND, BATCHNORM, RESIDUAL, HIGHWAY, DENSE, DROPOUT]
+"""Every kind the bridge converts."""
 
 
 def kind_of_ours(module) -> Kind:
@@ -292,6 +427,9 @@ def kind_of_theirs(module, path) -> Kind:
     for kind in KINDS:
         if type(module) is kind.theirs:
             return kind
+    if type(module) is torch.nn.Dropout:
+        why = "nn's Dropout needs its width n, which torch's does not keep: use the bridge's Dropout(p, n)"
+        raise cannot(path, module, f"{why} (nn.torch_bridge.torch_modules.Dropout, what nn.to_torch makes)")
     known = ", ".join(k.theirs.__name__ for k in KINDS)
     raise cannot(
         path, module, f"nn has no module of this kind (the bridge reads {known} and plain Sequentials)"

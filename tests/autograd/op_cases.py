@@ -10,6 +10,11 @@ Each row gives, for its op:
   domain (log of a*a + 0.5, never of a): the random graphs of test_properties
   (hypothesis) and test_tape (batches) are built from these, with ``settings`` to draw
   from.
+- ``precise``: one-input cases at hard points, far out where a rule written the naive way
+  cancels or rounds away (ELU's alpha e^a as out + alpha at a = -40; logsumexp's softmax
+  as exp(a - out) at a = e^39), with the value, derivative and second derivative by hand
+  in closed forms that do not cancel. test_precision checks them to 1e-13 relative, on
+  the float path, with create_graph and on the tape.
 
 Adding an op to ``autograd/ops.py`` means adding its row here; tests fail until it exists.
 """
@@ -36,6 +41,7 @@ class Case:
     value: Callable
     derivative: Callable
     points: tuple
+    second: Callable | None = None  # one input: the second derivative by hand
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Row:
     settings: tuple = (None,)  # the settings random graphs draw from (powc's k, leaky_relu's slope)
     kinked: bool = False  # not differentiable at 0: finite differences there are wrong
     steep: bool = False  # overflows on moderate operands: random batch graphs squash them (tanh) first
+    precise: tuple[Case, ...] = ()  # one-input cases at hard points, checked to 1e-13 (test_precision)
 
 
 def positive(a):
@@ -69,6 +76,43 @@ def sig(a):
 def softmax(values):
     total = sum(math.exp(v) for v in values)
     return [math.exp(v) / total for v in values]
+
+
+def stable_sig(t):
+    """The logistic function for any t: exp never sees a large positive argument."""
+    return 1.0 / (1.0 + math.exp(-t)) if t >= 0 else math.exp(t) / (1.0 + math.exp(t))
+
+
+def elu_by_hand(alpha):
+    """ELU's value, derivative and second derivative: alpha (e^a - 1), alpha e^a, alpha e^a for a <= 0."""
+    return (
+        lambda a: a if a > 0 else alpha * math.expm1(a),
+        lambda a: 1.0 if a > 0 else alpha * math.exp(a),
+        lambda a: 0.0 if a > 0 else alpha * math.exp(a),
+    )
+
+
+# f(x) = log(exp(u) + exp(c)) with u = e^x: f' = s u and f'' = s u (1 + (1 - s) u) for
+# s = σ(u - c), written with 1 - s = σ(c - u) so that nothing cancels where s is near 1.
+def lse_exp_and(c):
+    def value(x):
+        u = math.exp(x)
+        return max(u, c) + math.log1p(math.exp(-abs(u - c)))
+
+    def first(x):
+        u = math.exp(x)
+        return stable_sig(u - c) * u
+
+    def second(x):
+        u = math.exp(x)
+        return stable_sig(u - c) * u * (1.0 + stable_sig(c - u) * u)
+
+    return value, first, second
+
+
+ELU_FAR = (-17.0, -20.0, -36.5, -40.0, -700.0, -1e-3, 1e-3, 800.0)  # out + alpha cancels from about -17
+LSE_BIG = (1.0, 20.0, 38.95, 40.0, 700.0)  # e^x: 8.24e16 at 38.95, where 1 + e^x rounds to e^x
+LSE_HALF = lse_exp_and(0.5)
 
 
 PAIRS = ((0.5, -2.0), (3.0, 1.5))
@@ -137,12 +181,22 @@ ROWS = {row.name: row for row in [
         Case(lambda x: ag.elu(x, alpha=2.0),
              lambda a: a if a > 0 else 2.0 * (math.exp(a) - 1.0),
              lambda a: 1.0 if a > 0 else 2.0 * math.exp(a), (-1.5, 0.4)),
-    ), settings=(1.0, 0.5), kinked=True),
+    ), settings=(1.0, 0.5), kinked=True, precise=(
+        Case(ag.elu, *elu_by_hand(1.0)[:2], ELU_FAR, second=elu_by_hand(1.0)[2]),
+        Case(lambda x: ag.elu(x, alpha=2.0), *elu_by_hand(2.0)[:2], ELU_FAR, second=elu_by_hand(2.0)[2]),
+    )),
     # ----- Functions of any number of inputs -----
     Row("sum", None, lambda s, *a: ag.sum(a), (
         Case(ag.sum, sum, lambda values: [1.0] * len(values), LISTS),)),
     Row("logsumexp", None, lambda s, *a: ag.logsumexp(a), (
-        Case(ag.logsumexp, lambda values: math.log(sum(math.exp(v) for v in values)), softmax, LISTS),)),
+        Case(ag.logsumexp, lambda values: math.log(sum(math.exp(v) for v in values)), softmax, LISTS),),
+        precise=(
+            Case(lambda x: ag.logsumexp([ag.exp(x)]), math.exp, math.exp, LSE_BIG, second=math.exp),
+            Case(lambda x: ag.logsumexp([ag.exp(x), ag.exp(x)]),  # the softmax 1/2 each, not 1 each
+                 lambda x: math.log(2.0) + math.exp(x), math.exp, LSE_BIG, second=math.exp),
+            Case(lambda x: ag.logsumexp([ag.exp(x), 0.5]), LSE_HALF[0], LSE_HALF[1], (-1.0, 1.0, 3.0, 38.95),
+                 second=LSE_HALF[2]),
+        )),
 ]}
 """Every op's row, by the op's name."""
 # fmt: on

@@ -229,3 +229,90 @@ def test_an_n_ary_op_outside_its_domain_is_a_domain_error_naming_the_op_and_oper
     with pytest.raises(DomainError, match=r"log_of_sum: .*needs a positive sum; got .*-1\.0 \('x'\)"):
         ag.apply(log_of_sum, Value(-1.0, label="x"), 0.5, 0.25)
     assert ag.apply(log_of_sum, 1.0, 1.0).data == pytest.approx(math.log(2.0))
+
+
+# Non-finite numbers: a DomainError (a ValueError) naming the op they were given to.
+
+NOT_FINITE = [
+    (lambda x: x * math.nan, "mul: a * b needs a finite number as b, got nan"),
+    (lambda x: math.nan * x, "mul: a * b needs a finite number as a, got nan"),
+    (lambda x: x + math.inf, "add: a + b needs a finite number as b, got inf"),
+    (lambda x: -math.inf - x, "sub: a - b needs a finite number as a, got -inf"),
+    (lambda x: x / math.nan, "div: a / b needs a finite number as b, got nan"),
+    (lambda x: math.inf / x, "div: a / b needs a finite number as a, got inf"),
+    (lambda x: x**math.nan, "powc: the exponent k of a ** k needs a finite number, got nan"),
+    (lambda x: math.inf**x, "pow: a ** b needs a finite number as a, got inf"),
+    (lambda x: x * 10**400, "mul: a * b needs a finite number as b, got an integer too large for a float"),
+    (lambda x: ag.exp(math.nan), "exp: exp(a) needs a finite number as a, got nan"),
+    (lambda x: ag.sin(-math.inf), "sin: sin(a) needs a finite number as a, got -inf"),
+    (lambda x: ag.elu(math.nan, alpha=2.0), "elu: elu(a) needs a finite number as a, got nan"),
+    (lambda x: ag.sum([x, 1.0, math.inf]), "sum: a1 + ... + an needs a finite number as a3, got inf"),
+    (
+        lambda x: ag.logsumexp([math.nan, x]),
+        "logsumexp: log(exp(a1) + ... + exp(an)) needs a finite number as a1, got nan",
+    ),
+    (lambda x: ag.apply(ag.TABLE["add"], x, math.nan), "add: a + b needs a finite number as b, got nan"),
+    (lambda x: Value(-math.inf), "Value needs a finite number, got -inf"),
+    (lambda x: ag.Parameter(math.nan), "Parameter needs a finite number, got nan"),
+    (lambda x: ag.Constant(math.inf), "Constant needs a finite number, got inf"),
+    (lambda x: ag.leaky_relu(x, slope=math.inf), "slope needs a finite number, got inf"),
+]
+
+
+@pytest.mark.parametrize("make, message", NOT_FINITE, ids=[m for _, m in NOT_FINITE])
+def test_a_nan_or_infinite_number_is_a_domain_error_naming_the_op(make, message):
+    assert domain_error_message(lambda: make(Value(1.5, label="x"))) == message
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda x: x * 1e308, 1.5 * 1e308),
+        (lambda x: 1.7976931348623157e308 / x, 1.7976931348623157e308 / 1.5),
+        (lambda x: x * 10**300, 1.5e300),
+        (lambda x: ag.sum([x, 1e308, x]), 1.5 + 1e308 + 1.5),
+        (lambda x: ag.exp(-1e308), 0.0),
+    ],
+)
+def test_the_largest_finite_numbers_are_still_fine(make, expected):
+    assert make(Value(1.5)).data == expected
+
+
+# A weight set to nan or inf by hand (through .data): the message names it, not an overflow.
+
+HAND_SET = [
+    (lambda w, x: w * 2, "mul: operand a = nan ('w') is"),
+    (lambda w, x: x * w, "mul: operand b = nan ('w') is"),
+    (lambda w, x: ag.log(w), "log: operand a = nan ('w') is"),
+    (lambda w, x: ag.exp(w), "exp: operand a = nan ('w') is"),
+    (lambda w, x: ag.sum([x, w, x]), "sum: operand a2 = nan ('w') is"),
+    (lambda w, x: w**2, "powc: operand a = nan ('w') is"),
+]
+
+
+@pytest.mark.parametrize("make, start", HAND_SET, ids=[s.split(":")[0] for _, s in HAND_SET])
+def test_a_weight_set_to_nan_by_hand_is_named_as_the_cause(make, start):
+    w, x = ag.Parameter(0.5, label="w"), Value(2.0, label="x")
+    w.data = math.nan
+    message = domain_error_message(lambda: make(w, x))
+    assert message.startswith(start + " not a finite number (was its data set directly?); got ")
+    assert "overflow" not in message
+
+
+def test_a_weight_set_to_inf_by_hand_is_named_even_where_the_result_is_nan():
+    w = ag.Parameter(0.5, label="w")
+    w.data = math.inf
+    message = domain_error_message(lambda: w * 0.0)
+    assert message == (
+        "mul: operand a = inf ('w') is not a finite number (was its data set directly?); "
+        "got a = inf ('w'), b = 0.0"
+    )
+
+
+def test_a_weight_set_to_nan_after_the_graph_was_built_is_named_by_backward():
+    w, x = ag.Parameter(0.5, label="w"), Value(2.0, label="x")
+    y = w * x
+    w.data = math.nan
+    message = domain_error_message(y.backward)
+    assert "because a node's data is nan: Parameter(data=nan" in message and "label='w'" in message
+    assert (w.grad, x.grad) == (0.0, 0.0)

@@ -124,3 +124,37 @@ def test_a_100k_node_graph_takes_at_most_200_bytes_per_node_before_and_after_bac
     assert n >= 100_000
     assert built / n <= MAX_BYTES_PER_NODE
     assert after_backward / n <= MAX_BYTES_PER_NODE
+
+
+def live_ops() -> int:
+    """How many entries of the op table exist, bound ones (x ** 3's, elu's alpha = 2) included."""
+    return sum(1 for o in gc.get_objects() if type(o) is ag.Op)
+
+
+def test_distinct_exponents_slopes_and_alphas_keep_a_bounded_number_of_ops():
+    # Each distinct setting binds an Op of its own (about 2 kB); kept forever, a million
+    # exponents held 1.8 GB. Past the cache's size the oldest are dropped once no node uses them.
+    limit = ag.ops.BIND_CACHE_SIZE
+    x = Value(1.5, label="x")
+    before = live_ops()
+    for i in range(3 * limit):
+        k = 1.0 + i / limit
+        assert (x**k).data == 1.5**k
+    for i in range(limit):
+        assert ag.leaky_relu(Value(-1.0), slope=i / limit).data == -(i / limit)
+        assert ag.elu(Value(0.0), alpha=1.0 + i).data == 0.0
+    gc.collect()
+    assert live_ops() - before <= limit
+
+
+def test_a_setting_used_again_reuses_its_op_and_a_dropped_one_is_bound_again_correctly():
+    x = Value(2.0)
+    assert (x**3).made_by is (x**3).made_by is ag.TABLE["powc"].bind(k=3)
+    first = (x**0.5).made_by
+    for i in range(2 * ag.ops.BIND_CACHE_SIZE):  # pushes k = 0.5 out of the cache
+        x ** (10.0 + i / 1000)
+    again = x**0.5
+    assert again.made_by is not first
+    assert again.made_by.rules == first.rules == ("0.5 * a ** (0.5 - 1)",)
+    again.backward()
+    assert (again.data, x.grad) == (2.0**0.5, 0.5 * 2.0**-0.5)

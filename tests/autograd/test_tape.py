@@ -733,3 +733,20 @@ def test_an_infinite_derivative_with_no_gradient_flowing_is_harmless_as_in_the_s
     fn(x).backward()
     np.testing.assert_allclose(tape.input_grads[0], [x.grad])
     np.testing.assert_allclose(tape.input_grads[1], [0.25 * 3 + 2.0])  # d sqrt(x)(x - 1)/dx at 4
+
+
+def test_a_gradient_that_overflows_only_in_a_constant_is_harmless_as_in_the_scalar_engine():
+    tape = trace(lambda x: (x * 1e-300) * 1e300, n_inputs=1, examples=[[1.0]])
+    tape.forward([[1e300], [2.0]])  # d/d(the constant 1e-300) = x * 1e300: inf in row 0
+    tape.backward()
+    np.testing.assert_array_equal(tape.input_grads, [[1.0], [1.0]])
+
+
+def test_a_parameter_whose_gradient_overflows_is_named_and_keeps_its_grad():
+    w = Parameter(1e-300, "w")
+    tape = trace(lambda x: (x * w) * 1e300, n_inputs=1, examples=[[1.0]])
+    tape.forward([[1e300], [2.0]])
+    w.grad = 0.5
+    with pytest.raises(DomainError, match=r"^the gradient overflowed: d/d w = "):
+        tape.backward()
+    assert w.grad == 0.5

@@ -1,8 +1,11 @@
 """fit, History, accuracy, gradient_flow, layer_activations; Ctrl-C and callbacks."""
 
 import csv
+import io
 import os
 import signal
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -277,10 +280,36 @@ def test_history_rows_and_csv(tmp_path):
     assert [float(r["val_loss"]) for r in read] == history.val_loss
 
 
-def test_progress_bar_is_shown_only_when_asked(capsys):
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_is_shown_on_a_terminal_only_when_asked(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    nn.fit(small_model(), X, Y, epochs=2, progress=True)
+    assert "2/2" in terminal.getvalue()
+    shown = len(terminal.getvalue())
+    nn.fit(small_model(), X, Y, epochs=2, progress=False)
+    assert len(terminal.getvalue()) == shown
+
+
+def test_no_progress_bar_goes_into_a_file_or_a_pipe(capsys):
+    nn.fit(small_model(), X, Y, epochs=2, progress=True)  # capsys's stderr is no terminal
+    assert capsys.readouterr().err == ""
+
+
+def test_a_notebook_shows_the_progress_bar_though_its_stderr_is_no_terminal(capsys, monkeypatch):
+    kernel_shell = types.SimpleNamespace(kernel=object())
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: kernel_shell))
     nn.fit(small_model(), X, Y, epochs=2, progress=True)
     assert "2/2" in capsys.readouterr().err
-    nn.fit(small_model(), X, Y, epochs=2, progress=False)
+    terminal_shell = types.SimpleNamespace()  # IPython in a terminal: no kernel, the terminal rule holds
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: terminal_shell))
+    nn.fit(small_model(), X, Y, epochs=2, progress=True)
     assert capsys.readouterr().err == ""
 
 

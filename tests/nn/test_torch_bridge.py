@@ -27,9 +27,9 @@ def element(module, name):
     parts, row = name.split("."), 0
     while True:
         head = parts[0]
-        if head == "layers":
-            module, parts = module.layers[int(parts[1])], parts[2:]
-        elif head in ("block", "batchnorm"):
+        if head in ("layers", "gates"):
+            module, parts = getattr(module, head)[int(parts[1])], parts[2:]
+        elif head in ("block", "batchnorm", "layer", "gate"):
             module, parts = getattr(module, head), parts[1:]
         elif head == "neurons":
             row, parts = int(parts[1]), parts[2:]
@@ -134,6 +134,94 @@ def test_a_standalone_batchnorm_is_torchs_batchnorm1d():
     module = run_both(bn, X, np.stack([Y_REG] * 3, axis=1))
     assert type(module) is torch.nn.BatchNorm1d and module.eps == 1e-3 and module.momentum == 0.2
     assert np.abs(np.array(bn.running_var) - module.running_var.numpy()).max() <= TOL
+
+
+# ----- highway and dense connections, dropout -----
+
+
+def highway_by_hand(module, x):
+    """T h + (1 - T) x for a bridge Highway, with torch's own functions (not the bridge's forward)."""
+    t = torch.sigmoid(F.linear(x, module.gate.linear.weight, module.gate.linear.bias))
+    return t * module.layer(x) + (1.0 - t) * x
+
+
+def test_a_highway_block_is_the_gated_mix_of_its_layer_and_its_input():
+    highway = nn.Highway(nn.Layer(3, 3, activation="tanh", seed=21), seed=22)
+    module = run_both(highway, X, np.stack([Y_REG, Y_REG, -Y_REG], axis=1))
+    x = torch.tensor(X)
+    # torch writes T h + (1 - T) x in another order: equal to rounding, not bit for bit
+    assert np.abs(highway_by_hand(module, x).detach().numpy() - highway.predict(X)).max() <= TOL
+
+
+@pytest.mark.parametrize("connections", ["highway", "dense"])
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_an_mlp_with_highway_or_dense_connections_gives_torchs_numbers(connections, activation):
+    model = nn.MLP(3, [4, 4, 4, 2], activation=activation, connections=connections, seed=23)
+    module = run_both(model, X, np.stack([Y_REG, -Y_REG], axis=1))
+    if connections == "highway":
+        assert module.gated == [1, 2] and len(module.gates) == 2
+    else:
+        assert [layer.linear.in_features for layer in module.layers] == [3, 7, 11, 15]
+
+
+def test_a_dense_block_concatenates_its_input_and_every_layers_outputs():
+    block = nn.DenseBlock([nn.Layer(3, 2, activation="elu", seed=24), nn.Layer(5, 2, seed=25)])
+    module = run_both(block, X, np.stack([Y_REG] * 7, axis=1))
+    x = torch.tensor(X)
+    h1 = module.layers[0](x)
+    by_hand = torch.cat([x, h1, module.layers[1](torch.cat([x, h1], dim=1))], dim=1)
+    assert torch.equal(module(x), by_hand)
+
+
+@pytest.mark.parametrize("connections", ["plain", "highway", "dense"])
+def test_dropout_in_evaluation_mode_is_the_identity_in_torch_too(connections):
+    model = nn.MLP(3, [4, 4, 4, 1], activation="tanh", connections=connections, dropout=0.5, seed=26).eval()
+    module = run_both(model, X, Y_REG)
+    assert [d.p for d in module.dropouts] == [0.5] * 3 and not module.dropouts[0].training
+
+
+def masks_by_hand(dropout, n):
+    """The 0/1 masks nn.Dropout draws first for n examples: its seed's first uniforms >= p."""
+    return np.random.default_rng(dropout.seed).random((n, dropout.nin)) >= dropout.p
+
+
+@pytest.mark.parametrize("connections", ["plain", "highway", "dense"])
+def test_dropout_in_training_mode_gives_torchs_numbers_with_the_same_masks(connections):
+    model = nn.MLP(3, [4, 4, 4, 1], activation="tanh", connections=connections, dropout=0.4, seed=27)
+    module = nn.to_torch(model)
+    for ours, theirs in zip(model.dropouts, module.dropouts):
+        theirs.mask = torch.tensor(masks_by_hand(ours, len(X)))  # what our forward pass is about to draw
+    torch_out = module(torch.tensor(X))
+    (((torch_out[:, 0] - torch.tensor(Y_REG)) ** 2).mean()).backward()
+    model.zero_grad()
+    outputs = model.forward_batch(X)
+    nn.mse(outputs, Y_REG).backward()
+    ours = np.array([[o.data for o in row] for row in outputs])
+    assert np.abs(ours - torch_out.detach().numpy()).max() <= TOL
+    assert 0.2 < np.mean([(d.mask == 0).float().mean().item() for d in module.dropouts]) < 0.6  # it drops
+    for name, p in model.named_parameters():
+        tensor, index = element(module, name)
+        assert abs(p.grad - tensor.grad[index].item()) <= TOL, name
+
+
+def test_a_torch_dropout_without_a_mask_draws_its_own():
+    module = nn.to_torch(nn.Dropout(0.5, 4, seed=0))
+    torch.manual_seed(0)
+    y = module(torch.ones(200, 4, dtype=torch.float64))
+    assert set(y.unique().tolist()) == {0.0, 2.0}
+    ones = torch.ones(3, 4, dtype=torch.float64)
+    assert torch.equal(module.eval()(ones), ones)
+
+
+@pytest.mark.parametrize("connections", ["plain", "highway", "dense"])
+def test_compare_with_torch_uses_our_masks_and_leaves_the_generators_alone(connections):
+    model = nn.MLP(3, [4, 4, 4, 1], activation="tanh", connections=connections, dropout=0.5, seed=28)
+    where = [d.rng.bit_generator.state for d in model.dropouts]
+    result = nn.compare_with_torch(model, X, Y_BIN, "bce", show=False)
+    assert result.max_difference <= TOL
+    assert [d.rng.bit_generator.state for d in model.dropouts] == where
+    twin = nn.MLP(3, [4, 4, 4, 1], activation="tanh", connections=connections, seed=28)  # no dropout
+    assert np.abs(result.outputs[:, 0] - twin.predict(X)).max() > 1e-3  # masks were applied
 
 
 # ----- every loss with a torch counterpart -----
@@ -252,6 +340,15 @@ def models():
         "neuron without bias": nn.Neuron(3, activation="relu", bias=False, seed=18),
         "batchnorm": nn.BatchNorm(2, eps=1e-4, momentum=0.3),
         "residual around an mlp": nn.Residual(nn.MLP(3, [4, 3], seed=19)),
+        "highway mlp": nn.MLP(3, [4, 4, 4, 1], connections="highway", seed=29),
+        "dense mlp with dropout": nn.MLP(3, [4, 3, 2], connections="dense", dropout=0.3, seed=30),
+        "highway mlp with dropout, in eval mode": nn.MLP(
+            3, [4, 4, 1], activation="tanh", connections="highway", dropout=0.2, seed=31
+        ).eval(),
+        "residual mlp without a skip": nn.MLP(3, [4, 1], connections="residual", seed=32),
+        "highway": nn.Highway(nn.MLP(3, [5, 3], activation="tanh", seed=33), seed=34),
+        "dense block": nn.DenseBlock([nn.Layer(3, 2, seed=35), nn.Layer(5, 4, batchnorm=True)]),
+        "dropout": nn.Dropout(0.25, 3, seed=36),
     }
 
 
@@ -288,6 +385,8 @@ def architecture(spec):
     """A module's spec without how its weights were first drawn (init, seed): torch does not keep that."""
     if isinstance(spec, dict):
         return {k: architecture(v) for k, v in spec.items() if k not in ("init", "seed")}
+    if isinstance(spec, list):
+        return [architecture(v) for v in spec]
     return spec
 
 
@@ -380,6 +479,51 @@ def test_a_residual_block_must_keep_the_width():
     module = nn.to_torch(nn.Residual(nn.Layer(3, 3, seed=0)))
     module.block = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh())
     with pytest.raises(ValueError, match=r"'block' \(torch\.nn\.Sequential\).*nin == nout, got 3 and 2"):
+        nn.from_torch(module)
+
+
+def test_a_highway_gate_must_be_a_sigmoid_layer_over_the_same_units():
+    module = nn.to_torch(nn.MLP(3, [4, 4, 1], connections="highway", seed=0))
+    module.gates[0].activation = torch.nn.Tanh()
+    with pytest.raises(ValueError, match=r"'gates\.0' .*activation='tanh', but a highway gate over 4 units"):
+        nn.from_torch(module)
+    module = nn.to_torch(nn.Highway(nn.Layer(3, 3, seed=0)))
+    module.gate.linear = torch.nn.Linear(3, 3, bias=False, dtype=torch.float64)
+    with pytest.raises(ValueError, match=r"'gate' .*bias=False"):
+        nn.from_torch(module)
+
+
+def test_the_gates_of_a_highway_mlp_must_sit_where_nn_puts_them():
+    module = nn.to_torch(nn.MLP(3, [4, 4, 4, 1], connections="highway", seed=0))
+    module.gated = [0, 2]
+    with pytest.raises(ValueError, match=r"the top-level module .*gated=\[0, 2\].*after the layers \[1, 2\]"):
+        nn.from_torch(module)
+
+
+def test_an_mlps_dropouts_must_follow_its_hidden_layers_with_one_p():
+    module = nn.to_torch(nn.MLP(3, [4, 5, 1], dropout=0.5, seed=0))
+    module.dropouts[1].p = 0.25
+    with pytest.raises(ValueError, match=r"'dropouts\.1' .*p=0.25, but nn.MLP has one drop probability"):
+        nn.from_torch(module)
+    module.dropouts[1].p, module.dropouts[1].n = 0.5, 4
+    with pytest.raises(ValueError, match=r"'dropouts\.1' .*n=4, but it follows a layer of 5 units"):
+        nn.from_torch(module)
+    del module.dropouts[1]
+    with pytest.raises(ValueError, match=r"'dropouts' .*Dropout after each of its 2 hidden layers, got 1"):
+        nn.from_torch(module)
+
+
+def test_a_dense_blocks_layers_must_read_everything_before_them():
+    module = nn.to_torch(nn.DenseBlock([nn.Layer(3, 2, seed=0), nn.Layer(5, 1, seed=1)]))
+    module.layers[1] = nn.to_torch(nn.Layer(2, 1, seed=2))
+    with pytest.raises(ValueError, match=r"'layers\.1' .*reads 2 inputs, but the block's input and"):
+        nn.from_torch(module)
+
+
+def test_torchs_own_dropout_is_refused_with_the_bridges_one_named():
+    module = nn.to_torch(nn.Residual(nn.Dropout(0.5, 3)))
+    module.block = torch.nn.Dropout(0.5)
+    with pytest.raises(ValueError, match=r"'block' \(torch\.nn\.Dropout\): .*width n.*bridge's Dropout"):
         nn.from_torch(module)
 
 

@@ -1,4 +1,4 @@
-"""plot_gradient_flow draws highway and dense networks (their layers and gates are layers too)."""
+"""plot_gradient_flow draws highway and dense networks (a line per layer; highway gates are not layers)."""
 
 import numpy as np
 import pytest

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import matplotlib
 
+import autograd
 import nn
 
 from ..files import write_atomic
@@ -30,6 +31,15 @@ from . import output_folder
 from .common import SCHEDULES, UsageError, argparse_error, print_error, schedule
 
 COMMAND = "train"
+# Every size is bounded before anything is spent: the scalar engine trains 400 points in seconds,
+# 20,000 in minutes; wider or deeper than this is not what a lecture's Playground runs.
+MAX_POINTS = 20_000
+MAX_WIDTH = 256
+MAX_LAYERS = 16
+MAX_EPOCHS = 100_000
+MAX_SEED = 2**32 - 1  # numpy's seeds are whole numbers 0 .. 2**32 - 1
+EXPLODED = 1e3
+"""A run has diverged if its loss is not finite, or ends above EXPLODED times its start (and above 1)."""
 FILES = {
     "model.json": "the trained model (load it with nn.load)",
     "history.csv": "loss, accuracy, learning rate and gradient norms per epoch",
@@ -74,7 +84,9 @@ def add_parser(subparsers):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--dataset", choices=list(nn.data.DATASETS), default="spiral", help="the data set")
-    parser.add_argument("--points", type=_whole(4), default=400, metavar="N", help="how many points (400)")
+    parser.add_argument(
+        "--points", type=_whole(4, MAX_POINTS), default=400, metavar="N", help="how many points (400)"
+    )
     parser.add_argument(
         "--noise", type=_noise, default=0.1, help="noise, 0 to 0.5 as on the Playground (0.1)"
     )
@@ -111,12 +123,12 @@ def add_parser(subparsers):
         help="learning-rate annealing: step (x0.3 at each third of the epochs), linear or cosine "
         "(down to 1%%) (none)",
     )
-    parser.add_argument("--epochs", type=_whole(1), default=300, help="(300)")
+    parser.add_argument("--epochs", type=_whole(1, MAX_EPOCHS), default=300, help="(300)")
     parser.add_argument(
         "--batch-size", type=_batch, default=10, metavar="N", help="examples per step, or 'full' (10)"
     )
     parser.add_argument(
-        "--seed", type=_integer, default=0, help="for the data, the split and the weights (0)"
+        "--seed", type=_whole(0, MAX_SEED), default=0, help="for the data, the split and the weights (0)"
     )
     parser.add_argument(
         "--out", metavar="FOLDER", help="the folder to write (default: runs/DATASET); must not exist"
@@ -142,7 +154,7 @@ def run(args) -> int:
     hint = "add --force to replace it, or choose another --out"
     regression = args.dataset in nn.data.REGRESSION
     try:
-        output_folder.check(out, COMMAND, args.force, hint)
+        output_folder.check(out, COMMAND, args.force, hint)  # also: can --out be written at all
     except output_folder.FolderInUse as error:
         raise UsageError(f"--out {error}") from None
     X, y = nn.data.generate(args.dataset, args.points, args.noise, seed=args.seed)
@@ -153,6 +165,7 @@ def run(args) -> int:
     split = f"{len(X_train)} training and {len(X_test)} test points"
     inputs = ",".join(args.features)
     print(f"training {_describe(model)} on {args.dataset} ({split}), features {inputs}, {loss} loss")
+    start = _loss(model, loss, F_train, y_train)
     try:
         history = nn.fit(
             model,
@@ -173,6 +186,10 @@ def run(args) -> int:
                 file=sys.stderr,
             )
             return 130
+        diverged = _diverged(history, start)
+        if diverged:
+            print_error(COMMAND, f"{diverged}; lower --lr (it is {args.lr:g}); nothing was written")
+            return 1
         results = _results(model, history, loss, F_train, y_train, F_test, y_test)
         if history.interrupted:
             print(f"training interrupted after {len(history)} epochs; writing what was learned so far")
@@ -180,6 +197,15 @@ def run(args) -> int:
             drawn = _write(folder, out, model, history, args, results, X_train, y_train)
     except output_folder.FolderInUse as error:
         raise UsageError(f"--out {error}") from None
+    # nn's fit raises nn.TrainingDiverged (a FloatingPointError) when the loss runs away; a
+    # DomainError from an op whose operand the training blew up is the same story.
+    except (FloatingPointError, autograd.DomainError) as error:
+        print_error(COMMAND, f"training diverged ({error}); lower --lr (it is {args.lr:g}); nothing written")
+        return 1
+    except OSError as error:  # a full disk, a folder made read-only meanwhile
+        where = error.filename or out
+        why = error.strerror or error
+        raise UsageError(f"--out: could not write {where}: {why}; nothing was written") from None
     except KeyboardInterrupt:
         print("backprop-lab train: interrupted; nothing was written", file=sys.stderr)
         return 130
@@ -190,6 +216,23 @@ def run(args) -> int:
         print_error(COMMAND, drawn["error"])
         return 1
     return 130 if history.interrupted else 0
+
+
+def _loss(model, loss: str, F, y) -> float:
+    """The model's loss on (F, y): the start that divergence is measured against."""
+    outputs = model.forward_batch(F)
+    return (nn.mse(outputs, y) if loss == "mse" else nn.binary_cross_entropy(outputs, y)).data
+
+
+def _diverged(history, start: float) -> str | None:
+    """What went wrong if the loss blew up (not finite, or EXPLODED times the start), else None."""
+    for epoch, (train, val) in enumerate(zip(history.loss, history.val_loss)):
+        if not (math.isfinite(train) and math.isfinite(val)):
+            return f"training diverged: the loss is {train:g} (validation {val:g}) in epoch {epoch}"
+    last = max(history.loss[-1], history.val_loss[-1])
+    if last > EXPLODED * max(start, 1.0):
+        return f"training diverged: the loss went from {start:.4g} to {last:.4g}"
+    return None
 
 
 def _results(model, history, loss, F_train, y_train, F_test, y_test) -> dict:
@@ -251,25 +294,20 @@ def _describe(model) -> str:
 
 
 # Option types: each raises ArgumentTypeError with what was expected; argparse adds the option's name.
-def _whole(minimum: int):
+def _whole(minimum: int, maximum: int):
     def parse(text: str) -> int:
         try:
-            n = int(text)
+            n = int(text) if len(text) <= 30 else None  # int() of a huge text costs quadratic time
         except ValueError:
             n = None
         if n is None or n < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text[:40]!r}")
+        if n > maximum:
+            raise argparse.ArgumentTypeError(f"expected at most {maximum:,}, got {text!r}")
         return n
 
     parse.__name__ = "whole number"
     return parse
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
 
 
 def _number(text: str) -> float:
@@ -308,7 +346,7 @@ def _rate(text: str) -> float:
 def _batch(text: str):
     if text.strip().lower() == "full":
         return None
-    return _whole(1)(text)
+    return _whole(1, MAX_POINTS)(text)
 
 
 def _features(text: str) -> list[str]:
@@ -323,13 +361,19 @@ def _features(text: str) -> list[str]:
 def _hidden(text: str) -> list[int]:
     if text.strip().lower() in ("", "none", "0"):
         return []
+    parts = text.split(",")
+    if len(parts) > MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_LAYERS} hidden layers, got {len(parts)}")
     widths = []
-    for part in text.split(","):
+    for part in parts:
         try:
-            w = int(part)
+            w = int(part) if len(part) <= 30 else 0
         except ValueError:
             w = 0
         if w < 1:
-            raise argparse.ArgumentTypeError(f"expected layer widths such as 8,8 (or none), got {text!r}")
+            expected = "expected layer widths such as 8,8 (or none)"
+            raise argparse.ArgumentTypeError(f"{expected}, got {text[:40]!r}")
+        if w > MAX_WIDTH:
+            raise argparse.ArgumentTypeError(f"expected layers at most {MAX_WIDTH} wide, got {part.strip()}")
         widths.append(w)
     return widths

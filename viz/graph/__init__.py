@@ -5,12 +5,13 @@
 - ``style``: node kinds, colours, the number format, the gradient scale, legends;
 - ``collapse``: one box per neuron or layer of an nn network (nn's scopes);
 - ``names``: what the pictures and the ledger call each node ("w1 * x", s, h);
-- ``dot``: ``render`` and ``pipe`` through Graphviz's ``dot``, and how to install it.
+- ``dot``: ``render`` and ``pipe`` through Graphviz's ``dot``, and how to install it;
+- ``fit``: the Digraph a notebook shows scaled down to the cell's width;
 - ``browser``: without ``dot``, graphs laid out in the browser (the vendored @viz-js/viz).
 """
 
-from .dot import FORMATS, GraphvizNotFound, install_command, pipe, render
-from .drawing import draw_graph
+from .dot import FORMATS, GraphvizNotFound, LayoutTooSlow, install_command, pipe, render
+from .drawing import MAX_NODES, GraphTooLarge, draw_graph, too_large
 from .ids import node_ids, node_order
 
 __all__ = [
@@ -20,6 +21,10 @@ __all__ = [
     "install_command",
     "FORMATS",
     "GraphvizNotFound",
+    "LayoutTooSlow",
+    "GraphTooLarge",
+    "too_large",
+    "MAX_NODES",
     "node_order",
     "node_ids",
 ]

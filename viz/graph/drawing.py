@@ -7,7 +7,8 @@ lays it out and writes files.
 
 Its element ids are stable (``viz.graph.ids``). Each node has a CSS class for its kind:
 input, parameter, constant, intermediate, output, op (plus the op's name, e.g. ``op-sin``),
-group.
+group. A constant (the 3 in ``3 * x``) shows its value only: nothing asks for its
+gradient, so its box, and the edge out of it, carry none (greyed).
 """
 
 from __future__ import annotations
@@ -19,13 +20,47 @@ import graphviz
 import autograd
 
 from . import style
-from .browser import LaidOutWithoutDot
 from .collapse import COLLAPSE_KINDS, group_nodes
+from .fit import FittedDigraph
 from .ids import edge_id, node_order, op_id, out_edge_id, outputs_of, value_id
 from .names import picture_names
 
 COLOR_BY = ("kind", "grad")
 RANKDIRS = ("LR", "TB", "RL", "BT")
+MAX_NODES = 400
+"""draw_graph's default limit: beyond it a picture is unreadable and Graphviz slow."""
+LARGE = 50
+"""Above this many value boxes the layout's searches are cut short (``FAST_LAYOUT``): a value used by
+many ops (x - x - ... - x, 80 times) otherwise keeps Graphviz busy for minutes."""
+FAST_LAYOUT = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.5"}
+
+
+class GraphTooLarge(ValueError):
+    """The graph has more nodes than ``max_nodes`` allows: Graphviz would take very long to draw it."""
+
+    def __init__(self, message: str, nodes: int, max_nodes: int):
+        super().__init__(message)
+        self.nodes, self.max_nodes = nodes, max_nodes
+
+
+def too_large(root, max_nodes: int = MAX_NODES) -> GraphTooLarge | None:
+    """The refusal for ``root``'s graph if it has more than ``max_nodes`` nodes, else None.
+
+    Counting is one walk over the graph: callers that compute more per node (the step
+    player) check this first.
+    """
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    count = len(node_order(outputs_of(root)))
+    if count <= max_nodes:
+        return None
+    return GraphTooLarge(
+        f"the graph has {count:,} nodes, more than max_nodes={max_nodes}: Graphviz would take "
+        f"very long and the picture would be unreadable. For a network from nn draw it with "
+        f"collapse='neuron' or collapse='layer'; otherwise draw a smaller expression or raise max_nodes.",
+        count,
+        max_nodes,
+    )
 
 
 @dataclass(frozen=True)
@@ -51,7 +86,7 @@ def draw_graph(
     local_grads: bool = False,
     color_by: str = "kind",
     collapse: str | None = None,
-    max_nodes: int = 400,
+    max_nodes: int = MAX_NODES,
     legend: bool = True,
     names: bool = True,
     grads=None,
@@ -67,7 +102,8 @@ def draw_graph(
     - ``color_by="grad"``: shade nodes and edges by |grad| on a log scale (vanishing
       gradients fade to pale yellow), with a legend; ``"kind"`` colours by node kind.
     - ``collapse="neuron"`` or ``"layer"``: one box per neuron or layer of an nn network.
-    - ``max_nodes``: a larger uncollapsed graph raises ValueError (suggesting ``collapse``).
+    - ``max_nodes``: a larger uncollapsed graph raises ``GraphTooLarge``, a ValueError
+      (suggesting ``collapse``).
     - ``legend``: name the colours under the picture.
     - ``names``: write in each unlabelled box its short expression ("w1 * x"), or s and h
       in a neuron (its weighted sum and activation), in italics.
@@ -82,13 +118,11 @@ def draw_graph(
         raise ValueError(f"collapse must be one of {COLLAPSE_KINDS} or None, got {collapse!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    if collapse is None:
+        refusal = too_large(roots, max_nodes)
+        if refusal:
+            raise refusal
     order = node_order(roots)
-    if collapse is None and len(order) > max_nodes:
-        raise ValueError(
-            f"the graph has {len(order):,} nodes, more than max_nodes={max_nodes}: Graphviz would take "
-            f"very long and the picture would be unreadable. For a network from nn draw it with "
-            f"collapse='neuron' or collapse='layer'; otherwise draw a smaller expression or raise max_nodes."
-        )
     options = _Options(
         rankdir, show_data, show_grad, local_grads, color_by, collapse, max_nodes, legend, names, grads
     )
@@ -102,6 +136,7 @@ class _Drawing:
         self.roots = roots
         self.show_data, self.show_grad = options.show_data, options.show_grad
         self.local_grads = options.local_grads
+        self.constants = {v for v in order if isinstance(v, autograd.Constant) and v not in roots}
         self.ids = {v: i for i, v in enumerate(order)}
         self.names = picture_names(order) if options.names else {}
         grads = options.grads
@@ -113,16 +148,18 @@ class _Drawing:
         groups = sorted(set(self.group_of.values()), key=lambda g: g.index)
         drawn = len(groups) + sum(1 for v in order if v not in self.group_of)
         if drawn > options.max_nodes:
-            raise ValueError(
+            raise GraphTooLarge(
                 f"even collapsed by {collapse}, the picture has {drawn:,} boxes, "
                 f"more than max_nodes={options.max_nodes}: "
                 + ("try collapse='layer', or " if collapse == "neuron" else "")
-                + "raise max_nodes"
+                + "raise max_nodes",
+                drawn,
+                options.max_nodes,
             )
         self.locals = {v: _local_grads(v) for v in order if v.parents and v not in self.group_of}
         self.scale = style.GradScale(self._magnitudes(order, groups)) if options.color_by == "grad" else None
 
-        self.dot = LaidOutWithoutDot(  # a Digraph; without dot a notebook lays it out in the browser
+        self.dot = FittedDigraph(  # a Digraph; a notebook shows it fitted to the width
             name="computation_graph",
             graph_attr={
                 "rankdir": options.rankdir,
@@ -152,6 +189,8 @@ class _Drawing:
         self._edges(order)
         if len(roots) > 1:
             self._outputs_in_order()
+        if drawn > LARGE:
+            self.dot.attr(**FAST_LAYOUT)
         if options.legend:
             label = self.scale.legend() if self.scale else style.kinds_legend(kinds, options.local_grads)
             self.dot.attr(label=f"<{label}>")
@@ -165,11 +204,12 @@ class _Drawing:
                 column.edge(a, b, style="invis")
 
     def _magnitudes(self, order, groups):
-        out = [self.grad(v) for v in order if v not in self.group_of]
+        out = [self.grad(v) for v in order if v not in self.group_of and v not in self.constants]
         for g in groups:
             out.extend(self.grad(v) for v in g.outputs)
         for v, ds in self.locals.items():
-            out.extend(self.grad(v) * d for d in ds if d is not None)
+            flowing = (d for p, d in zip(v.parents, ds) if d is not None and p not in self.constants)
+            out.extend(self.grad(v) * d for d in flowing)
         return out
 
     def _value_node(self, v) -> str:
@@ -182,7 +222,7 @@ class _Drawing:
         elif v in self.names:
             rows.append(f'<tr><td colspan="2"><i>{style.escape(self.names[v])}</i></td></tr>')
         rows += self._number_rows(v)
-        fill = self.scale.fill(self.grad(v)) if self.scale else s.fill
+        fill = self.scale.fill(self.grad(v)) if self.scale and v not in self.constants else s.fill
         self.dot.node(
             value_id(i),
             label=_table(rows),
@@ -203,7 +243,7 @@ class _Drawing:
         rows = []
         if self.show_data:
             rows.append(_number_row("data", v.data))
-        if self.show_grad:
+        if self.show_grad and v not in self.constants:
             rows.append(_number_row("grad", self.grad(v)))
         return rows
 
@@ -277,12 +317,14 @@ class _Drawing:
                         merged.setdefault((source, op_id(i)), []).append((edge_id(i, k), p))
                         continue
                     attrs = {}
-                    if self.local_grads:
+                    if p in self.constants:  # no gradient flows back into a constant
+                        attrs.update(color=style.ZERO_EDGE, style="dashed")
+                    elif self.local_grads:
                         attrs.update(
                             label=style.number(ds[k]),
                             fontcolor=style.LOCAL_GRAD_COLOR,
                         )
-                    if self.scale:
+                    if self.scale and p not in self.constants:
                         d = ds[k]
                         attrs["color"], attrs["penwidth"] = self.scale.edge(
                             None if d is None else self.grad(v) * d

@@ -50,7 +50,7 @@ STYLES = {
 DESCRIPTIONS = {
     "input": "input",
     "parameter": "parameter (weight, bias)",
-    "constant": "constant",
+    "constant": "constant (no gradient)",
     "intermediate": "intermediate result",
     "output": "output",
 }

@@ -18,6 +18,7 @@ import autograd
 
 from .. import backprop_steps, draw_graph
 from ..cli.expression import ExpressionError, parse, parse_values
+from ..graph.fit import fitted_html
 from ..graph.ids import node_order
 from ..graph.names import node_names
 from . import quiz
@@ -46,7 +47,8 @@ class Backprop:
         self.next_button = W.Button(description="Next", icon="step-forward")
         self.play_button = W.Play(interval=1500, min=-1, max=0, step=1, description="Play")
         self.title = W.HTML()
-        self.graph = W.HTML()
+        # The graph takes the room the ledger and the quiz leave, scaled down to it (viz.graph.fit).
+        self.graph = W.HTML(layout=W.Layout(flex="1 1 auto", min_width="0"))
         self.ledger = W.HTML()
         self.answers: list = []
         self._scope = f"backprop-{next(_WIDGETS)}"  # the page-wide CSS of one widget stays in its graph
@@ -63,7 +65,13 @@ class Backprop:
                 W.HBox([self.expression, self.inputs, self.build_button]),
                 W.HBox([self.prev_button, self.next_button, self.play_button, self.title]),
                 W.HBox(
-                    [self.graph, W.VBox([self.ledger, self.answer_box, self.check_button, self.feedback])]
+                    [
+                        self.graph,
+                        W.VBox(
+                            [self.ledger, self.answer_box, self.check_button, self.feedback],
+                            layout=W.Layout(flex="0 0 440px", width="440px"),
+                        ),
+                    ]
                 ),
             ]
         )
@@ -156,12 +164,12 @@ class Backprop:
     # ----- quiz -----
 
     def questions(self) -> list[tuple[str, float, str]]:
-        """The upcoming backward step's questions: (what to type, the gradient, the rule), one per input."""
+        """The next backward step's questions, one per input: (whose gradient, its new value, the rule)."""
         step = self.steps[self.position + 1]
         names = _names(self.root)
         return [
             (
-                f"grad({names[inp.node]}) after this step",
+                f"grad({names[inp.node]})",
                 inp.grad_after,
                 f"grad({names[inp.node]}) += grad(out) × {inp.equation}"
                 + (f"; it already holds {inp.grad_before:.6g}" if inp.grad_before else ""),
@@ -222,13 +230,14 @@ class Backprop:
             )
         self.graph.value = self._drawn[self.position]
         if self.waiting:
+            questions = self.questions()
             self.answers = [
-                W.Text(description="", placeholder=q, layout=W.Layout(width="320px"))
-                for q, _, _ in self.questions()
+                W.Text(placeholder="the gradient", layout=W.Layout(width="150px")) for _ in questions
             ]
-            labels = [W.HTML(html.escape(q)) for q, _, _ in self.questions()]
-            self.answer_box.children = [W.HTML("<b>Your turn:</b> type the gradients")] + [
-                W.HBox([label, box]) for label, box in zip(labels, self.answers)
+            labels = [W.HTML(f"<code>{html.escape(q)} =</code>") for q, _, _ in questions]
+            self.answer_box.children = [W.HTML("<b>Your turn:</b> type the gradients after this step")] + [
+                W.HBox([label, box], layout=W.Layout(align_items="center", flex_flow="row wrap"))
+                for label, box in zip(labels, self.answers)
             ]
             self.check_button.layout.display = None
         else:
@@ -258,7 +267,7 @@ def _graph_svg(root, grads) -> str:
 
 
 def _highlighted(svg: str, marks: dict, scope: str) -> str:
-    """The graph's SVG in a box of its own id, with a style that marks the step's nodes.
+    """The graph's SVG fitted to its box (of its own id), with a style that marks the step's nodes.
 
     The current node and its op get a thick red outline, the nodes it reads or feeds a
     blue one, and nodes the forward pass has not reached yet are faded.
@@ -273,7 +282,7 @@ def _highlighted(svg: str, marks: dict, scope: str) -> str:
         rules.append(f"#{scope} #v{i} > :is(polygon, path) {{stroke: #1f77b4; stroke-width: 2.5px}}")
     for i in marks["pending"]:
         rules.append(f"#{scope} #v{i}, #{scope} #op{i} {{opacity: 0.3}}")
-    return f'<div id="{scope}"><style>{" ".join(rules)}</style>{svg}</div>'
+    return fitted_html(svg, scope, " ".join(rules))
 
 
 def _ledger_html(step, names) -> str:

@@ -79,7 +79,7 @@ class Playground:
         self.discretize = W.Checkbox(value=c.discretize, description="discretize output")
         self.add_layer_button = W.Button(description="+ layer", layout=W.Layout(width="70px"))
         self.remove_layer_button = W.Button(description="- layer", layout=W.Layout(width="70px"))
-        self.layer = W.Dropdown(description="layer", layout=W.Layout(width="140px"))
+        self.layer = W.Dropdown(description="layer", layout=W.Layout(width="190px"))
         self.add_unit_button = W.Button(description="+ unit", layout=W.Layout(width="70px"))
         self.remove_unit_button = W.Button(description="- unit", layout=W.Layout(width="70px"))
         self.play_button = W.ToggleButton(value=False, description="Play", icon="play")
@@ -339,8 +339,10 @@ class Playground:
         self.unit.value = len(names) - 1
         chosen_layer = self.layer.value
         self.layer.options = [(f"hidden {k + 1}", k) for k in range(len(s.config.network_shape))]
-        if chosen_layer is not None and chosen_layer < len(s.config.network_shape):
-            self.layer.value = chosen_layer
+        if s.config.network_shape:  # the layer that + unit / - unit change: as before, or the first
+            self.layer.value = (
+                chosen_layer if chosen_layer is not None and chosen_layer < len(s.config.network_shape) else 0
+            )
         self._building = False
         self.example.max = len(s.X_train) - 1
         extent, _ = s.plane()

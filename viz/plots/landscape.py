@@ -66,9 +66,9 @@ def plot_loss_landscape(
     loss_fn = nn.losses.get(loss)
     X = np.asarray(X, dtype=float)
     rng = nn.init.as_rng(seed)
+    saved = nn.checks.finite_state(model.state_dict(), "plot_loss_landscape")  # put back exactly afterwards
     directions = [neuron_directions(model, rng) for _ in range(dims)]
     a = np.linspace(-span, span, steps)
-    saved = model.state_dict()
     try:
         if dims == 1:
             losses = np.array([_loss_at(model, X, y, loss_fn, directions, (t,)) for t in a])

@@ -3,7 +3,8 @@
 - ``backprop``: ``backprop_steps``, the chain rule at each node with its numbers;
 - ``frames``: each step in picture terms (the SVG ids to highlight, the ledger);
 - ``player``: the HTML player, numbered SVG frames, the notebook player;
-- ``page``: the player's page, its styles and script (player.css, highlight.css, player.js).
+- ``page``: the player's page, its styles and script (player.css, highlight.css, player.js);
+- ``quiz``: the quiz's marking rule (relative tolerance 1e-3), which player.js mirrors.
 """
 
 from .backprop import BackwardStep, ForwardStep, InputGrad, SeedStep, backprop_steps

@@ -4,6 +4,8 @@ A ``Frame`` is one step of ``backprop_steps`` turned into picture terms: the SVG
 ids to highlight (see ``viz.graph.ids``), the gradient to print in every value
 box, and the ledger, the chain rule of the step written out with its numbers. The HTML
 player and the numbered SVG files are both drawn from frames, so they always agree.
+A constant (the 3 in ``3 * x``) gets no gradient in the pictures (``draw_graph`` draws
+none), so frames carry none for it and the ledger says so instead of a chain-rule line.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
     steps = backprop_steps(root, forward=forward)
     forward_steps = [s for s in steps if s.kind == "forward"]
     backward_count = len(steps) - len(forward_steps)
-    zero = dict.fromkeys(box.values(), 0.0)
+    constants = {v for v in order if isinstance(v, autograd.Constant) and v is not root}
+    zero = {box[v]: 0.0 for v in order if v not in constants}
     not_computed = [v for v in order if v.parents]
     result = []
     for n, step in enumerate(steps):
@@ -70,7 +73,7 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
                 )
             )
             continue
-        grads = {box[u]: g for u, g in step.grads.items()}
+        grads = {box[u]: g for u, g in step.grads.items() if u not in constants}
         number_in_pass = n + 1 - len(forward_steps)
         if step.kind == "seed":
             result.append(
@@ -95,11 +98,11 @@ def frames(root: autograd.Value, forward: bool = False) -> list[Frame]:
                 "backward",
                 f"Backward {number_in_pass} of {backward_count}: {v.made_by.symbol}",
                 [box[v], op_id(i)],
-                [out_edge_id(i)] + [edge_id(i, k) for k in range(len(v.parents))],
-                [box[p] for p in v.parents],
+                [out_edge_id(i)] + [edge_id(i, k) for k, p in enumerate(v.parents) if p not in constants],
+                [box[p] for p in v.parents if p not in constants],
                 [],
                 grads,
-                _backward_ledger(step, names, out_name),
+                _backward_ledger(step, names, out_name, constants),
             )
         )
     return result
@@ -114,7 +117,7 @@ def _forward_ledger(step, names) -> list[LedgerLine]:
     ]
 
 
-def _backward_ledger(step, names, out_name) -> list[LedgerLine]:
+def _backward_ledger(step, names, out_name, constants) -> list[LedgerLine]:
     v = step.node
     lines = [
         LedgerLine("formula", "grad(input) += grad(out) × d out/d input"),
@@ -129,6 +132,12 @@ def _backward_ledger(step, names, out_name) -> list[LedgerLine]:
         lines.append(LedgerLine("note", "The upstream gradient is 0: nothing to pass on."))
     for inp in step.inputs:
         p = inp.node
+        if p in constants:
+            lines += [
+                LedgerLine("input", f"{inp.name} = {number(p.data)}"),
+                LedgerLine("note", f"{inp.name} is a constant: it gets no gradient."),
+            ]
+            continue
         lines += [
             LedgerLine("input", f"{inp.name} = {names[p]} = {number(p.data)}"),
             LedgerLine("rule", inp.equation, {"local": inp.local}),

@@ -24,17 +24,34 @@ SVG_CSS = _package_file("highlight.css")
 PAGE_CSS = _package_file("player.css")
 SCRIPT = _package_file("player.js")
 
+QUIZ_FORM = """
+  <form id="quiz" hidden autocomplete="off">
+    <div class="quiz-title">Your turn: type the gradients after this step</div>
+    <div id="questions"></div>
+    <div class="quiz-buttons"><button id="check" type="submit">Check</button>
+    <button id="reveal" type="button" title="show this step (counts as wrong)">Show me</button></div>
+  </form>
+  <div id="summary" aria-live="polite"></div>"""
+
 
 def page(
-    title: str, expression: str, svg: str, steps: list[dict], interval_ms: int, scripts: str | None = None
+    title: str,
+    expression: str,
+    svg: str,
+    steps: list[dict],
+    interval_ms: int,
+    quiz: dict | None = None,
+    scripts: str | None = None,
 ) -> str:
     """The whole page as one string: header with controls, the graph, the ledger, the script.
 
-    ``scripts``: the page's scripts instead of the player's (the in-browser layout of
-    ``viz.graph.browser``, which starts the player once the graph is drawn).
+    ``quiz``: the marking rule's constants (``viz.steps.quiz``) to ask the backward steps'
+    questions with, or None for a plain player. ``scripts``: the page's scripts instead of the
+    player's (the in-browser layout of ``viz.graph.browser``, which starts the player once the
+    graph is drawn).
     """
     scripts = scripts or f"<script>{SCRIPT}</script>"
-    payload = json.dumps({"steps": steps, "interval": interval_ms}, ensure_ascii=False)
+    payload = json.dumps({"steps": steps, "interval": interval_ms, "quiz": quiz}, ensure_ascii=False)
     # Inside <script> only "<" could end the element early; JSON allows it as \\u003c.
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f"""<!DOCTYPE html>
@@ -57,10 +74,20 @@ def page(
   </nav>
 </header>
 <main>
-  <section id="graph">{svg}</section>
-  <aside id="ledger" aria-live="polite"></aside>
+  <section id="graph-box">
+    <nav class="zoom" aria-label="zoom">
+      <button id="zoom-out" type="button" title="smaller (ctrl + wheel)">&minus;</button>
+      <button id="zoom-fit" type="button" title="fit the graph to the window">Fit</button>
+      <button id="zoom-in" type="button" title="larger (ctrl + wheel)">+</button>
+    </nav>
+    <div id="graph">{svg}</div>
+  </section>
+  <aside id="side">
+  <div id="ledger" aria-live="polite"></div>{QUIZ_FORM if quiz else ""}
+  </aside>
 </main>
-<div class="keys">Keys: &#8592; &#8594; step, space play/pause, Home / End first / last step.</div>
+<div class="keys">Keys: &#8592; &#8594; step, space play/pause, Home / End first / last step.
+Zoom: the buttons or ctrl + wheel on the graph.</div>
 <script type="application/json" id="steps-data">{payload}</script>
 {scripts}
 </body>

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import autograd
 
-from ..files import write_atomic
-from ..graph import browser, draw_graph, pipe
+from ..files import check_regular, write_atomic
+from ..graph import MAX_NODES, browser, draw_graph, pipe, too_large
 from ..graph.ids import is_value_id
-from ..graph.names import equation
+from ..graph.names import equation, node_names
 from ..graph.style import number
 from . import page as player_page
+from . import quiz as marking
 from .backprop import backprop_steps
 from .frames import Frame, frames
 
@@ -41,19 +42,28 @@ def save_steps_html(
     *,
     forward: bool = False,
     seconds_per_step: float = SECONDS_PER_STEP,
+    quiz: bool = False,
     **options,
 ) -> Path:
     """Write ONE self-contained HTML file that plays backprop on ``root``'s graph step by step.
 
-    The page has the graph (inline SVG), Prev / Next / Play buttons (and the arrow keys,
-    space, Home, End) and a ledger beside the graph with the chain rule of the current
-    step and its numbers. No network: styles and script are inline. ``forward=True``
-    plays the forward pass first; ``seconds_per_step`` sets Play's pace. ``options`` go to
-    ``draw_graph`` (e.g. local_grads=True).
+    The page has the graph (inline SVG, fitted to the window, zoomable), Prev / Next / Play
+    buttons (and the arrow keys, space, Home, End) and a ledger beside the graph with the
+    chain rule of the current step and its numbers. No network: styles and script are
+    inline. ``forward=True`` plays the forward pass first; ``seconds_per_step`` sets Play's
+    pace. ``quiz=True``: before each backward step is shown the student types the gradient
+    of every input, marked as ``viz.steps.quiz.mark`` marks it, with a summary at the end.
+    ``options`` go to ``draw_graph`` (e.g. local_grads=True). Only a regular file is
+    replaced (a folder, /dev/null or a FIFO is refused before any work).
     """
-    path = Path(path)
+    path = check_regular(path, "save_steps_html's path")
     page = steps_html(
-        root, forward=forward, seconds_per_step=seconds_per_step, dot_path=path.with_suffix(".dot"), **options
+        root,
+        forward=forward,
+        seconds_per_step=seconds_per_step,
+        quiz=quiz,
+        dot_path=path.with_suffix(".dot"),
+        **options,
     )
     return write_atomic(path, page)
 
@@ -67,12 +77,16 @@ def save_steps_svg(
     frames left over from an earlier, longer run in the same folder are removed.
     """
     folder = Path(folder)
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise ValueError(f"save_steps_svg's folder {str(folder)!r} is a file, not a folder")
     base = _graph_svg(root, options, folder / "graph.dot")
     steps = frames(root, forward=forward)
     width = max(3, len(str(len(steps))))
-    paths = []
-    for n, frame in enumerate(steps, start=1):
-        paths.append(write_atomic(folder / f"{n:0{width}d}.svg", frame_svg(base, frame)))
+    names = [
+        check_regular(folder / f"{n:0{width}d}.svg", "save_steps_svg's frame")
+        for n in range(1, len(steps) + 1)
+    ]
+    paths = [write_atomic(path, frame_svg(base, frame)) for path, frame in zip(names, steps)]
     written = {p.name for p in paths}
     for old in folder.iterdir():
         if _FRAME_NAME.fullmatch(old.name) and old.name not in written:
@@ -84,7 +98,9 @@ class StepPlayer:
     """The step player inside a notebook: ``StepPlayer(y)`` as the last line of a cell shows it.
 
     The page runs in an iframe of its own, so several players in one notebook do not
-    mix up their element ids. ``save(path)`` writes the same page to a file.
+    mix up their element ids; the page sets the frame's height to its content (``height``
+    is only the first guess, before its script runs). ``quiz=True`` as in
+    ``save_steps_html``. ``save(path)`` writes the same page to a file.
     """
 
     def __init__(
@@ -92,21 +108,23 @@ class StepPlayer:
         root: autograd.Value,
         *,
         forward: bool = False,
-        height: int = 780,
+        height: int = 600,
         seconds_per_step: float = SECONDS_PER_STEP,
+        quiz: bool = False,
         **options,
     ):
-        self.html = steps_html(root, forward=forward, seconds_per_step=seconds_per_step, **options)
+        self.html = steps_html(root, forward=forward, seconds_per_step=seconds_per_step, quiz=quiz, **options)
         self.height = height
 
     def _repr_html_(self) -> str:
         return (
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd;"></iframe>'
+            f'style="width: 100%; box-sizing: border-box; height: {int(self.height)}px; '
+            'border: 1px solid #ddd;"></iframe>'
         )
 
     def save(self, path: str | os.PathLike) -> Path:
-        return write_atomic(path, self.html)
+        return write_atomic(check_regular(path, "StepPlayer.save's path"), self.html)
 
 
 def steps_html(
@@ -114,40 +132,77 @@ def steps_html(
     *,
     forward: bool = False,
     seconds_per_step: float = SECONDS_PER_STEP,
+    quiz: bool = False,
     dot_path=None,
     **options,
 ) -> str:
     """The player page as a string (see ``save_steps_html``)."""
     if not (isinstance(seconds_per_step, (int, float)) and 0 < seconds_per_step < 3600):
         raise ValueError(f"seconds_per_step must be a number of seconds > 0, got {seconds_per_step!r}")
+    if not isinstance(quiz, bool):
+        raise TypeError(f"quiz must be True or False, got {quiz!r}")
     if browser.has_dot() or not browser.available():
-        svg = _graph_svg(root, options, dot_path)
-        for attribute in ("width", "height"):  # the page scales the picture to its column
-            svg.attrib.pop(attribute, None)
-        graph, scripts = ET.tostring(svg, encoding="unicode"), None
+        # The picture keeps its natural size (width, height in pt): the page fits it to its column from there.
+        graph = ET.tostring(_graph_svg(root, options, dot_path), encoding="unicode")
+        scripts = None
     else:  # no dot: the page lays the graph out, then marks its numbers as _graph_svg does
         graph = browser.holder(_final_graph(root, options).source)
         scripts = browser.scripts(then=NUMBERS_SCRIPT + player_page.SCRIPT)
     steps, shown = [], {}
-    for frame in frames(root, forward=forward):
+    names = node_names(root)
+    for frame, step in zip(frames(root, forward=forward), backprop_steps(root, forward=forward)):
         grads = {i: number(g) for i, g in frame.grads.items()}
         # The page replays changes: each step sends only the gradients that moved.
-        steps.append(_page_step(frame, {i: t for i, t in grads.items() if shown.get(i) != t}))
+        page_step = _page_step(frame, {i: t for i, t in grads.items() if shown.get(i) != t})
+        if quiz and step.kind == "backward":
+            page_step["questions"] = _questions(step, names)
+            page_step["prompt"] = ledger_html(frame, roles=PROMPT_ROLES)
+        steps.append(page_step)
         shown = grads
+    rule = {
+        "relTol": marking.REL_TOL,
+        "zeroTol": marking.ZERO_TOL,
+        "maxLength": marking.MAX_LENGTH,
+        "number": marking.NUMBER,
+    }
     return player_page.page(
-        "Backprop step by step",
+        "Backprop quiz" if quiz else "Backprop step by step",
         equation(root),
         graph,
         steps,
         round(seconds_per_step * 1000),
+        quiz=rule if quiz else None,
         scripts=scripts,
     )
 
 
+PROMPT_ROLES = ("formula", "node", "upstream", "note", "input")
+"""What a quiz question shows of its step's ledger: everything but the rule and the answer."""
+
+
+def _questions(step, names) -> list[dict]:
+    """One question per input of a backward step: its gradient after the step, and the rule to apply."""
+    return [
+        {
+            "ask": f"grad({names[inp.node]})",
+            "expected": inp.grad_after,
+            "rule": f"grad({names[inp.node]}) += grad(out) × {inp.equation}"
+            + (f"; it already holds {number(inp.grad_before)}" if inp.grad_before else ""),
+        }
+        for inp in step.inputs
+    ]
+
+
 def _final_graph(root, options):
-    """The graph to play on, drawn once with the final gradients (so every box is wide enough)."""
+    """The graph to play on, drawn once with the final gradients (so every box is wide enough).
+
+    The size is checked first: the steps cost memory quadratic in the nodes.
+    """
     if options.get("collapse"):
         raise ValueError("the step player shows every node: it cannot collapse neurons or layers")
+    refusal = too_large(root, options.get("max_nodes", MAX_NODES))
+    if refusal:
+        raise refusal
     return draw_graph(root, grads=backprop_steps(root)[-1].grads, **options)
 
 
@@ -176,14 +231,17 @@ def _page_step(frame: Frame, grads: dict) -> dict:
     }
 
 
-def ledger_html(frame: Frame) -> str:
+def ledger_html(frame: Frame, roles=None) -> str:
     """The ledger of one frame as HTML; exact numbers in data- attributes (for checks and tools).
 
     The lines before the first input form one block, each input (its rule, product and
     new gradient) another, so that a wide page can set the blocks side by side.
+    ``roles``: only the lines of these roles (None: all).
     """
     blocks: list[list[str]] = [[]]
     for line in frame.ledger:
+        if roles is not None and line.role not in roles:
+            continue
         if line.role == "input":
             blocks.append([])
         data = "".join(f' data-{k}="{v!r}"' for k, v in line.values.items())

@@ -54,7 +54,7 @@ def test_local_grads_and_color_by_grad_reach_the_picture(cli, tmp_path, read_svg
 
 def test_at_values_may_be_given_with_commas(cli):
     status, out, _ = cli("graph", "x*y", "--at", "x=3,y=-0.5")
-    assert status == 0 and "dy/dx = -0.5" in out and "dy/dy = 3" in out
+    assert status == 0 and "df/dx = -0.5" in out and "df/dy = 3" in out
 
 
 @pytest.mark.parametrize("text", hostile_expressions())

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import json
+import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -142,11 +148,30 @@ def test_help_lists_the_data_sets_features_and_activations(cli):
         assert option in stdout
 
 
-def test_the_console_script_trains_with_a_progress_bar(tmp_path):
+def test_the_console_script_trains_with_a_progress_bar_on_a_terminal_and_none_into_a_pipe(tmp_path):
+    leader, follower = pty.openpty()  # a terminal for the script's stderr, 24 x 80 (a new one is 0 x 0)
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    try:
+        on_terminal = subprocess.run(
+            [str(CONSOLE_SCRIPT), "train", *TINY, "--out", str(tmp_path / "tty")],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            timeout=120,
+        )
+        os.close(follower)
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once the terminal's last writer is gone
+            while chunk := os.read(leader, 4096):
+                shown += chunk
+    finally:
+        os.close(leader)
+    assert on_terminal.returncode == 0, shown
+    assert b"3/3" in shown  # tqdm's bar
     out = tmp_path / "run"
     done = subprocess.run(
         [str(CONSOLE_SCRIPT), "train", *TINY, "--out", str(out)], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert "3/3" in done.stderr  # tqdm's bar
+    assert "3/3" not in done.stderr and "epoch/s" not in done.stderr  # `train ... 2> log` is not flooded
     assert f"wrote into {out}" in done.stdout

@@ -30,9 +30,8 @@ def test_the_folder_gets_the_usual_permissions(tmp_path):
 
 def test_an_error_inside_leaves_nothing_and_keeps_the_old_folder(tmp_path):
     out = tmp_path / "out"
-    with building(out, "demo", replace=True, hint=""):
-        pass
-    (out / "old.txt").write_text("old")
+    with building(out, "demo", replace=True, hint="") as work:
+        (work / "old.txt").write_text("old")
     with pytest.raises(RuntimeError, match="boom"), building(out, "demo", replace=True, hint="") as work:
         (work / "new.txt").write_text("new")
         raise RuntimeError("boom")

@@ -205,3 +205,19 @@ def test_two_notebook_outputs_lay_out_one_graph_each(chromium, requests_out, lec
     )
     assert nodes == [8 + 6, 2 + 1]  # the lecture's graph; x, x * x and its op
     assert requests_out(chromium) == []
+
+
+def test_the_quiz_page_asks_without_dot(chromium, requests_out, lecture, tmp_path, no_dot):
+    y, *_ = lecture()
+    y.backward()
+    no_dot()
+    path = viz.save_steps_html(y, tmp_path / "quiz.html", quiz=True)
+    requests_out(chromium)
+    chromium.get(path.as_uri())
+    assert len(laid_out(chromium, "#graph")) == 8 + 6 + 9 + 6
+    assert chromium.execute_script("return document.querySelectorAll('#graph .grad-value').length") == 8
+    chromium.find_element(By.ID, "next").click()  # the first backward step waits for the answers
+    asked = chromium.execute_script("return document.getElementById('questions').textContent")
+    assert not chromium.execute_script("return document.getElementById('quiz').hidden")
+    assert "grad(sin(w1 * x + log(x)))" in asked and "grad(cos(x))" in asked
+    assert requests_out(chromium) == []

@@ -342,10 +342,10 @@ def test_render_failing_half_way_leaves_the_old_file_and_no_debris(lecture, tmp_
     path = tmp_path / "g.svg"
     path.write_text("the old picture")
 
-    def broken_pipe(self, format=None, **kwargs):
+    def broken_pipe(source, fmt, timeout=None):
         raise graphviz.CalledProcessError(1, ["dot"], output=b"", stderr=b"dot crashed")
 
-    monkeypatch.setattr(graphviz.Digraph, "pipe", broken_pipe)
+    monkeypatch.setattr(graph_module, "run_dot", broken_pipe)
     with pytest.raises(graphviz.CalledProcessError):
         viz.render(y, path)
     assert path.read_text() == "the old picture"

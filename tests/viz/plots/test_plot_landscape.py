@@ -93,3 +93,17 @@ def test_surfaces_with_the_same_vmax_share_one_colour_scale(trained):
     ax = viz.plot_loss_landscape(model, X, y, dims=2, steps=5, vmax=3.0)
     filled = next(c for c in ax.collections if isinstance(c, ContourSet) and c.filled)
     assert filled.levels[0] == 0.0 and filled.levels[-1] == 3.0 and len(filled.levels) == 21
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_model_with_a_non_finite_weight_is_named_not_blamed_on_a_state(trained, bad):
+    model, X, y = trained
+    broken = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+    broken.load_state_dict(model.state_dict())
+    broken.layers[1].neurons[0].w[2].data = bad
+    with pytest.raises(
+        ValueError, match=rf"plot_loss_landscape: the model's layers\.1\.neurons\.0\.w\.2 is {bad!r}"
+    ) as error:
+        viz.plot_loss_landscape(broken, X, y)
+    assert "state entry" not in str(error.value)
+    assert repr(broken.layers[1].neurons[0].w[2].data) == repr(bad)  # the model is left as it was

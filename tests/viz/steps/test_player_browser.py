@@ -1,7 +1,8 @@
 """The step player in a real browser: Debian's chromium, driven by selenium through chromedriver.
 
 The page is opened from a file, stepped with the buttons and the arrow keys, and what it
-highlights and what its ledger says are checked against the engine's numbers.
+highlights and what its ledger says are checked against the engine's numbers. The
+browser is the ``browser`` fixture of tests/viz/conftest.py.
 Set BACKPROP_LAB_SCREENS to a folder to keep a screenshot there as well.
 """
 
@@ -13,8 +14,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -22,32 +21,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 import viz
 from viz.graph import node_ids
 from viz.graph.style import number
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,800",
-]
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture
