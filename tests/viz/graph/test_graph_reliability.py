@@ -47,6 +47,8 @@ def test_without_dot_render_keeps_the_users_dot_file_and_takes_a_fresh_name(lect
 def test_without_dot_the_player_keeps_the_users_dot_file(lecture, tmp_path, monkeypatch):
     y, *_ = lecture()
     no_dot(monkeypatch, tmp_path)
+    # Nor the in-browser Graphviz: with it the player needs no dot (tests/viz/graph/test_browser_layout.py).
+    monkeypatch.setattr(viz.graph.browser, "available", lambda: False)
     (tmp_path / "steps.dot").write_text("mine")
     with pytest.raises(viz.GraphvizNotFound, match="steps-2.dot"):
         viz.save_steps_html(y, tmp_path / "steps.html")
