@@ -1,6 +1,7 @@
 # The two commands of the README: `make demo` and `make test`. Both set everything up
 # on a fresh machine: a .venv with the project, Graphviz's dot (and, for the tests,
 # Chromium with its driver), installing the Debian packages when run as root.
+# `make speed` prints the speed table of the README (benchmarks/, not a test).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,13 +9,19 @@ BIN := $(VENV)/bin
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test setup system-dot system-browser lint clean
+.PHONY: demo test speed setup system-dot system-browser lint clean
 
 demo: setup system-dot
 	$(BIN)/backprop-lab demo --out demo-out
 
 test: setup system-dot system-browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbmake tests notebooks
+
+# The speed table the README quotes (benchmarks/table.py): a few minutes, not part of
+# `make test`. It makes one venv per pyenv Python under .bench-venvs/ on its first run.
+speed: setup
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.table
 
 setup: $(STAMP)
 
@@ -49,4 +56,4 @@ system-browser:
 	$(call need,chromedriver,chromium chromium-driver,--no-install-recommends)
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .bench-venvs demo-out .pytest_cache .ruff_cache .hypothesis
