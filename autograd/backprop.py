@@ -25,15 +25,17 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__}")
-    return _depth_first(root, zero_interior=False)
+    return _depth_first(root, zero_interior=False, constants=True)
 
 
 _DONE = object()  # on the stack above a node: "its operands are done, append it"
 
 
-def _depth_first(root, zero_interior):
+def _depth_first(root, zero_interior, constants):
     """topological_order; with zero_interior, it also sets interior grads to 0 on the way
-    (backward needs that, and doing it here saves a pass over a large graph)."""
+    (backward needs that, and doing it here saves a pass over a large graph). Without
+    constants, plain number operands stay floats in their node and are left out (the
+    float backward pass reads them there); with it, they become their Constant leaves."""
     visited = set()
     order = []
     stack = [root]
@@ -63,9 +65,11 @@ def _depth_first(root, zero_interior):
                     push(p)
         else:
             b = v._b
-            if b is not None and b not in visited:
+            if constants and (a.__class__ is float or b.__class__ is float):
+                a, b = v.parents
+            if b is not None and b.__class__ is not float and b not in visited:
                 push(b)
-            if a not in visited:
+            if a.__class__ is not float and a not in visited:
                 push(a)
     order.reverse()
     return order
@@ -81,7 +85,7 @@ def backward(root: Value, create_graph: bool = False) -> None:
     with gc_paused(not create_graph):
         if not isinstance(root, Value):
             raise TypeError(f"backward needs a Value, got {type(root).__name__}")
-        order = _depth_first(root, zero_interior=True)
+        order = _depth_first(root, zero_interior=True, constants=create_graph)
         if create_graph:
             _chain_rule_values(order)
         else:
@@ -136,9 +140,14 @@ def _chain_rule_floats(order):
                 continue  # nothing to pass on (and the local rule need not run)
             b = v._b
             if b is not None:
-                da, db = v._op.local(FLOATS, v.data, a.data, b.data)
-                a.grad += g * da
-                b.grad += g * db
+                if b.__class__ is float:  # a plain number operand: no gradient to keep
+                    a.grad += g * v._op.local(FLOATS, v.data, a.data, b)[0]
+                elif a.__class__ is float:
+                    b.grad += g * v._op.local(FLOATS, v.data, a, b.data)[1]
+                else:
+                    da, db = v._op.local(FLOATS, v.data, a.data, b.data)
+                    a.grad += g * da
+                    b.grad += g * db
             elif type(a) is tuple:
                 for p, d in zip(a, v._op.local(FLOATS, v.data, *[p.data for p in a])):
                     p.grad += g * d

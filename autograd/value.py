@@ -50,6 +50,10 @@ class Value:
     # for the cyclic garbage collector to scan (about a quarter of the time to build a
     # graph). _a is None for a leaf, the operand of a unary op, the first of a binary op
     # (_b the second), or the tuple of operands of an n-ary op (sum, logsumexp).
+    # A plain number operand of a binary op (the 0.5 of x * 0.5) is kept as a float in
+    # its slot: the collector does not track floats, so the node costs one tracked object
+    # instead of two. ``parents`` turns it into its Constant leaf the first time someone
+    # looks (a picture, the tape), and keeps that leaf, so it is the same object after.
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands of the op that made this node, in order, repeats kept."""
@@ -59,7 +63,13 @@ class Value:
         if type(a) is tuple:
             return a
         b = self._b
-        return (a,) if b is None else (a, b)
+        if b is None:
+            return (a,)
+        if type(a) is float:
+            self._a = a = _unfolded(self, a, 0)
+        elif type(b) is float:
+            self._b = b = _unfolded(self, b, 1)
+        return (a, b)
 
     @property
     def op(self) -> str:
@@ -91,59 +101,59 @@ class Value:
     def __float__(self):
         return self.data
 
-    # Arithmetic. Plain numbers on either side become Constant leaves.
+    # Arithmetic. Plain numbers on either side become Constant leaves (see parents).
     def __add__(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            other = _number(other)
             if other is None:
                 return NotImplemented
         return _binary(ops.ADD, self, other)
 
     def __radd__(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            other = _number(other)
             if other is None:
                 return NotImplemented
         return _binary(ops.ADD, other, self)
 
     def __sub__(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            other = _number(other)
             if other is None:
                 return NotImplemented
         return _binary(ops.SUB, self, other)
 
     def __rsub__(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            other = _number(other)
             if other is None:
                 return NotImplemented
         return _binary(ops.SUB, other, self)
 
     def __mul__(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            other = _number(other)
             if other is None:
                 return NotImplemented
         return _binary(ops.MUL, self, other)
 
     def __rmul__(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            other = _number(other)
             if other is None:
                 return NotImplemented
         return _binary(ops.MUL, other, self)
 
     def __truediv__(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            other = _number(other)
             if other is None:
                 return NotImplemented
         return _binary(ops.DIV, self, other)
 
     def __rtruediv__(self, other):
         if other.__class__ is not Value and not isinstance(other, Value):
-            other = _constant(other)
+            other = _number(other)
             if other is None:
                 return NotImplemented
         return _binary(ops.DIV, other, self)
@@ -269,19 +279,39 @@ def as_value(x) -> Value:
     return x if isinstance(x, Value) else Constant(x)
 
 
-def _constant(x):
-    """x as a Constant leaf, or None when x is not a real number."""
+def _number(x):
+    """x as a finite float (an operand of a binary op), or None when x is not a real number."""
     kind = type(x)
     if kind is not float and kind is not int and (kind is bool or not isinstance(x, Real)):
         return None
-    x = as_float(x, "Constant")
+    return as_float(x, "Constant")
+
+
+def _constant(x):
+    """x as a Constant leaf, or None when x is not a real number."""
+    x = _number(x)
+    return None if x is None else _constant_leaf(x, STATE.scope)
+
+
+def _constant_leaf(x: float, scope):
     c = _new(Constant)
     c.data = x
     c.grad = 0.0
     c.label = ""
     c._op = None
     c._a = c._b = None
-    c.scope = STATE.scope
+    c.scope = scope
+    return c
+
+
+def _unfolded(v, x: float, k: int):
+    """The Constant leaf of the number x, operand k of node v, with the gradient the last
+    backward pass would have given it: d out / d x = v.grad * d v / d x (x is used by v only)."""
+    c = _constant_leaf(x, v.scope)
+    g = v.grad
+    if type(g) is float and g != 0.0:
+        operands = (x, v._b.data) if k == 0 else (v._a.data, x)
+        c.grad = g * v._op.local(FLOATS, v.data, *operands)[k]
     return c
 
 
@@ -303,7 +333,7 @@ def _node(op, out, a, b=None):
     """The node for ``out``, made by op from a (and b, or a tuple a), after checking that
     out is a finite float."""
     if out - out != 0.0:  # inf - inf and nan - nan are nan
-        parents = a if type(a) is tuple else (a,) if b is None else (a, b)
+        parents = a if type(a) is tuple else (a,) if b is None else _operands(a, b)
         raise _domain_error(op, parents, f"{op.formula} overflows a float")
     v = _new(Value)
     v.data = out
@@ -332,15 +362,21 @@ def _unary(op, a):
 
 
 def _binary(op, a, b):
-    x = a.data
-    y = b.data
+    """The node op(a, b); one of a and b may be a float (a plain number operand, see parents)."""
+    x = a if a.__class__ is float else a.data
+    y = b if b.__class__ is float else b.data
     if op.valid is not None and not op.valid(x, y):
-        raise _domain_error(op, (a, b))
+        raise _domain_error(op, _operands(a, b))
     try:
         out = op.forward(FLOATS, x, y)
     except (ArithmeticError, ValueError):
-        raise _domain_error(op, (a, b), f"{op.formula} overflows a float") from None
+        raise _domain_error(op, _operands(a, b), f"{op.formula} overflows a float") from None
     return _node(op, out, a, b)
+
+
+def _operands(a, b):
+    """(a, b) as Values, for an error message."""
+    return tuple(_constant_leaf(x, STATE.scope) if x.__class__ is float else x for x in (a, b))
 
 
 def apply(op: ops.Op, *operands) -> Value:
