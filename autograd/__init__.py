@@ -10,28 +10,14 @@ Build an expression from Values; ``backward()`` fills in every gradient:
 (-1.0313, -0.2441)
 """
 
-from .backprop import backward, grad, topological_order
+from . import functions
+from .backprop import backward, grad, reference_backward, topological_order
 from .context import Scope, gc_paused, is_grad_enabled, no_grad, scope
 from .errors import DomainError
-from .functions import (
-    cos,
-    elu,
-    exp,
-    leaky_relu,
-    log,
-    logsumexp,
-    relu,
-    sigmoid,
-    sin,
-    softplus,
-    sqrt,
-    sum,
-    tanh,
-)
+from .functions import *  # noqa: F403 - one function per op of the table: exp, log, ..., sum, logsumexp
 from .gradcheck import GradcheckError, gradcheck, numeric_grad
 from .ops import TABLE, Op
-from .tape import Tape, trace
-from .tape_trace import TraceError
+from .tape import Tape, TraceError, trace
 from .value import Constant, Parameter, Value, apply, as_value
 
 __all__ = [
@@ -41,6 +27,7 @@ __all__ = [
     "as_value",
     "apply",
     "backward",
+    "reference_backward",
     "grad",
     "topological_order",
     "no_grad",
@@ -54,19 +41,7 @@ __all__ = [
     "GradcheckError",
     "TABLE",
     "Op",
-    "exp",
-    "log",
-    "sqrt",
-    "sin",
-    "cos",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "leaky_relu",
-    "softplus",
-    "elu",
-    "sum",
-    "logsumexp",
+    *functions.__all__,
     "trace",
     "Tape",
     "TraceError",

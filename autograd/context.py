@@ -11,10 +11,10 @@ from contextlib import contextmanager
 
 
 class Scope:
-    """A named group of nodes, such as one neuron or one layer of a network.
+    """A named part of a graph, such as one neuron or one layer of a network.
 
     Scopes nest: ``scope.parent`` is the enclosing scope (or None). ``kind`` says what
-    the group is ("neuron", "layer", ...), so pictures can collapse a network by kind.
+    the part is ("neuron", "layer", ...), so pictures can collapse a network by kind.
     """
 
     __slots__ = ("name", "kind", "parent")
@@ -77,7 +77,7 @@ def is_grad_enabled() -> bool:
 
 @contextmanager
 def scope(name: str, kind: str | None = None):
-    """Label every node made inside it as belonging to the group ``name``.
+    """Label every node made inside it as belonging to the part ``name`` of the graph.
 
     nn computes each neuron inside ``scope("layers.0.neurons.3", kind="neuron")`` and each
     layer inside ``scope("layers.0", kind="layer")``, so a picture can draw a network

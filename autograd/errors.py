@@ -18,3 +18,11 @@ def describe_operands(values) -> str:
         data = getattr(v, "data", v)
         parts.append(f"{name} = {data!r}" + (f" ('{label}')" if label else ""))
     return ", ".join(parts)
+
+
+def domain_error(op, operands, reason: str | None = None) -> DomainError:
+    """The DomainError of an op met by these operands: 'log: log(a) needs a > 0; got a = -1.0'.
+
+    ``reason`` replaces the op's domain rule (an overflow, an infinite derivative).
+    """
+    return DomainError(f"{op.name}: {reason or op.domain}; got {describe_operands(operands)}")

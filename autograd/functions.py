@@ -1,81 +1,49 @@
 """The engine's functions for Values and plain numbers alike: ``autograd.sin(x)``.
 
-Each takes a Value or a number (a number becomes a Constant leaf) and returns a Value.
+One function per entry of the op table with a ``function`` name, made from that entry
+(its docstring too), so a new op needs no code here. A one-input function takes a Value
+or a number (a number becomes a Constant leaf) and is the Value's method of the same
+name: ``autograd.sin(x)`` is ``x.sin()``. An n-ary function (``sum``, ``logsumexp``)
+takes a list of Values and numbers and makes ONE node with them all as parents:
+Python's built-in ``sum`` would make n - 1 add nodes.
 """
 
 from __future__ import annotations
+
+import inspect
 
 from . import ops
 from .value import Value, apply, as_value
 
 
-def exp(x) -> Value:
-    """e^x; d/dx = e^x."""
-    return as_value(x).exp()
+def _function(op: ops.Op):
+    """autograd.<op.function>: the Value method on x, or, n-ary, one node over a list."""
+    if op.arity is None:
+
+        def function(values) -> Value:
+            return apply(op, *values)
+
+    else:
+        method = getattr(Value, op.function)
+
+        def function(x, *setting, **named) -> Value:
+            return method(as_value(x), *setting, **named)
+
+        function.__signature__ = _with_x(method)
+    function.__name__ = function.__qualname__ = op.function
+    function.__doc__ = op.doc
+    return function
 
 
-def log(x) -> Value:
-    """Natural logarithm, x > 0; d/dx = 1/x."""
-    return as_value(x).log()
+def _with_x(method):
+    """The method's signature with x (a Value or a number) in place of self."""
+    signature = inspect.signature(method)
+    first, *rest = signature.parameters.values()
+    return signature.replace(parameters=[first.replace(name="x"), *rest])
 
 
-def sqrt(x) -> Value:
-    """Square root, x >= 0; d/dx = 1/(2 sqrt(x))."""
-    return as_value(x).sqrt()
+FUNCTIONS = {op.function: _function(op) for op in ops.TABLE.values() if op.function}
+"""Every function of the engine by name, in the table's order."""
 
-
-def sin(x) -> Value:
-    """sin(x); d/dx = cos(x)."""
-    return as_value(x).sin()
-
-
-def cos(x) -> Value:
-    """cos(x); d/dx = -sin(x)."""
-    return as_value(x).cos()
-
-
-def tanh(x) -> Value:
-    """tanh(x), in (-1, 1); d/dx = 1 - tanh(x)^2."""
-    return as_value(x).tanh()
-
-
-def sigmoid(x) -> Value:
-    """1 / (1 + e^-x), in (0, 1); d/dx = s(1 - s)."""
-    return as_value(x).sigmoid()
-
-
-def relu(x) -> Value:
-    """max(x, 0); d/dx = 1 for x > 0, else 0 (0 at x = 0)."""
-    return as_value(x).relu()
-
-
-def leaky_relu(x, slope: float = 0.01) -> Value:
-    """x for x > 0, else slope * x; d/dx = 1 or slope."""
-    return as_value(x).leaky_relu(slope)
-
-
-def softplus(x) -> Value:
-    """log(1 + e^x), a smooth ReLU; d/dx = sigmoid(x)."""
-    return as_value(x).softplus()
-
-
-def elu(x, alpha: float = 1.0) -> Value:
-    """x for x > 0, else alpha (e^x - 1); d/dx = 1 or alpha e^x."""
-    return as_value(x).elu(alpha)
-
-
-def sum(values) -> Value:  # noqa: A001 - the lecture's name for the neuron's sum
-    """x1 + x2 + ... + xn as ONE node with n parents (as the lecture draws a neuron).
-
-    d/dxi = 1 for every i. Python's built-in ``sum`` would make n - 1 add nodes.
-    """
-    return apply(ops.SUM, *values)
-
-
-def logsumexp(values) -> Value:
-    """log(e^x1 + ... + e^xn) as ONE node, stable for any finite inputs.
-
-    Computed as m + log(sum(e^(xi - m))) with m = max(xi), so no exp overflows;
-    d/dxi = e^(xi - out) = softmax(x)i.
-    """
-    return apply(ops.LOGSUMEXP, *values)
+globals().update(FUNCTIONS)
+__all__ = list(FUNCTIONS)

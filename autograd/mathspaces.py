@@ -6,8 +6,8 @@ to a different kind of number:
 
 - ``FLOATS``: Python floats, for the scalar engine's forward and backward passes;
 - ``ARRAYS``: numpy arrays, for the batch tape;
-- ``autograd.value.VALUES``: Values, for backward(create_graph=True), so the
-  gradient is itself a graph and can be differentiated again.
+- ``VALUES``: Values, for backward(create_graph=True), so the gradient is itself a
+  graph and can be differentiated again.
 
 The forward rules need the whole set below; the derivative rules need only the part
 that ``VALUES`` also provides (exp, log, sin, cos, sigmoid, step, sign).
@@ -27,6 +27,7 @@ class FloatMath:
     sqrt = staticmethod(math.sqrt)
     sin = staticmethod(math.sin)
     cos = staticmethod(math.cos)
+    atan = staticmethod(math.atan)
     tanh = staticmethod(math.tanh)
 
     @staticmethod
@@ -74,6 +75,7 @@ class ArrayMath:
     sqrt = staticmethod(np.sqrt)
     sin = staticmethod(np.sin)
     cos = staticmethod(np.cos)
+    atan = staticmethod(np.arctan)
     tanh = staticmethod(np.tanh)
     maximum = staticmethod(np.maximum)
     minimum = staticmethod(np.minimum)
@@ -94,5 +96,44 @@ class ArrayMath:
         return (a > 0).astype(float)
 
 
+class ValueMath:
+    """The primitives the derivative rules use, on Values: for backward(create_graph=True).
+
+    Each calls the Value's own method, so this module needs no import of ``value.py``:
+    value.py builds on this module (its forward pass uses FLOATS), and an import back
+    would make a cycle. The derivative rules only ever hand these Values.
+    """
+
+    @staticmethod
+    def exp(a):
+        return a.exp()
+
+    @staticmethod
+    def log(a):
+        return a.log()
+
+    @staticmethod
+    def sin(a):
+        return a.sin()
+
+    @staticmethod
+    def cos(a):
+        return a.cos()
+
+    @staticmethod
+    def sigmoid(a):
+        return a.sigmoid()
+
+    @staticmethod
+    def step(a):
+        # The derivative of a step is 0 everywhere it exists, so a plain number will do.
+        return FloatMath.step(a.data)
+
+    @staticmethod
+    def sign(a):
+        return FloatMath.sign(a.data)
+
+
 FLOATS = FloatMath()
 ARRAYS = ArrayMath()
+VALUES = ValueMath()

@@ -4,8 +4,17 @@ An entry says everything the rest of the project needs to know about an op:
 
 - ``forward(m, a, b, ...)``: the output from the inputs,
 - ``local(m, out, a, b, ...)``: the local derivatives d out / d input, one per input,
-- ``formula`` and ``rules``: the same two things as text, for pictures and ledgers,
-- ``valid(a, b, ...)`` and ``domain``: where the op is defined, and that rule in words.
+- ``template`` and ``rules``: the same two things as text, for pictures and ledgers,
+- ``valid(a, b, ...)`` and ``domain``: where the op is defined, and that rule in words,
+- how users call it: ``function`` (``Value.sin()``, ``autograd.sin(x)``, the CLI's
+  ``sin(x)``, with ``doc`` as their docstring) or, for an operator, its ``precedence``,
+- what the batch tape may exploit: ``reducer`` (an n-ary fold of a numpy ufunc) and
+  ``product`` (the w * x that a weighted sum takes in).
+
+Everything else is made from these entries or checked against them by a test: the Value
+methods and ``autograd`` functions (``autograd.functions``), the CLI parser's functions,
+the pictures' texts. Adding an op is one entry here plus one row of the shared test
+cases (``tests/autograd/op_cases.py``).
 
 ``m`` is a namespace of maths primitives (see ``autograd.mathspaces``): the scalar
 backward pass hands the rules floats, ``backward(create_graph=True)`` hands them Values
@@ -18,27 +27,44 @@ families: ``POWC.bind(k=3)`` gives the op with the setting filled in.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field, replace
 from functools import partial
 
+import numpy as np
+
 EXP_LIMIT = 709.782712893384  # the largest a with exp(a) finite in float64
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True, eq=False)
 class Op:
-    """One entry of the op table."""
+    """One entry of the op table.
+
+    ``template`` writes the output in terms of its inputs, with a placeholder per input:
+    ``"{a} * {b}"``, ``"sin({a})"``. An n-ary op writes ``{terms}``, its ``term`` once per
+    input joined by " + ": ``"log({terms})"`` with the term ``"exp({a})"``. Its one rule
+    is written for input ``{a}``, the ``{i}``-th: ``"exp({a} - out) = softmax(a){i}"``.
+    """
 
     name: str
     symbol: str  # what a graph picture writes in the op's node
     forward: object
     local: object
-    formula: str  # the output in terms of the inputs a, b, ...
+    template: str
     rules: tuple  # the text of each local derivative, in terms of a, b, out
     arity: int | None = 1  # None: any number of inputs (sum)
     valid: object = None  # a family's valid takes the settings and returns the predicate
     domain: str = ""
-    params: dict = field(default_factory=dict)
     family: tuple = ()  # names of the settings a family entry still needs
+    defaults: dict = field(default_factory=dict)  # a family's settings when the caller gives none
+    function: str = ""  # Value.<function>(), autograd.<function>(x); "" for an operator
+    doc: str = ""  # the function's one-line docstring, with its derivative
+    precedence: int | None = None  # an infix operator's binding, as Python's: + 1, * 2, unary - 3, ** 4
+    regroups: bool = True  # a + (b + c) may be written a + b + c; not so a - (b - c), a / (b / c)
+    term: str = ""  # an n-ary op's term, once per input in the template's {terms}
+    reducer: object = None  # an n-ary op that folds a numpy ufunc: its operands add in any grouping
+    product: bool = False  # a * b: a weighted sum's products w * x fold into a matrix product
 
     def bind(self, **params) -> Op:
         """The op with its settings filled in (cached: one Op per setting)."""
@@ -52,14 +78,20 @@ class Op:
                 forward=partial(self.forward, **params),
                 local=partial(self.local, **params),
                 valid=self.valid(**params) if self.valid else None,
-                formula=self.formula.format(**params),
-                rules=tuple(r.format(**params) for r in self.rules),
+                template=_fill(self.template, params),
+                rules=tuple(_fill(r, params) for r in self.rules),
                 symbol=self.symbol.format(**params),
                 domain=self.domain.format(**params),
-                params=dict(params),
                 family=(),
             )
         return bound
+
+    @property
+    def formula(self) -> str:
+        """The output in terms of the inputs a, b (a1 ... an for an n-ary op): 'sin(a)'."""
+        if self.arity is None:
+            return self.write(["a1", None, "an"], ellipsis="...")
+        return self.write(self.input_names(self.arity))
 
     def input_names(self, n: int) -> list[str]:
         """The names the formula and rules use for n inputs: a, b (or a1 ... an for sum)."""
@@ -67,20 +99,52 @@ class Op:
             return [f"a{i + 1}" for i in range(n)]
         return ["a", "b"][:n]
 
-    def rule_text(self, i: int, n: int | None = None) -> str:
-        """The chain-rule text of input i, e.g. 'd sin(a)/da = cos(a)'.
+    def write(self, operands, ellipsis: str = ELLIPSIS) -> str:
+        """The template with each input's text filled in: write(['x', '2']) = 'x * 2'.
 
-        n-ary ops (sum, logsumexp) write their rule for a general input ai; n is the
-        number of inputs, and ai becomes the name of input i.
+        For an n-ary op, an operand None stands for the inputs left out: the ellipsis
+        goes in place of a whole term, 'log(exp(x1) + … + exp(x9))'.
+        """
+        if self.arity is None:
+            terms = [ellipsis if x is None else self.term.format(a=x) for x in operands]
+            return _fill(self.template, {"terms": " + ".join(terms)})
+        return _fill(self.template, dict(zip("ab", operands)))
+
+    def bracketed(self, i: int) -> bool:
+        """True when input i sits alone in brackets of the template's own, as in sin(a).
+
+        A negative number there needs no brackets of its own: exp(-3), but 2 * (-3).
+        """
+        if self.arity is None:
+            return "({a})" in self.term
+        return "({" + "ab"[i] + "})" in self.template
+
+    def rule_text(self, i: int, n: int | None = None) -> str:
+        """The chain-rule text of input i, e.g. 'd sin(a)/da = cos(a)', 'd (a * b)/da = b'.
+
+        n is the number of inputs (n-ary ops: sum, logsumexp). A formula with spaces gets
+        brackets, so the derivative reads as one: d (a * b)/da, but d sin(a)/da.
         """
         names = self.input_names(n if n is not None else (self.arity or i + 1))
-        if self.arity is not None:
-            return f"d {self.formula}/d{names[i]} = {self.rules[i]}"
-        rule = self.rules[0].replace("ai", names[i]).replace("a)i", f"a){i + 1}")
-        return f"d ({self.formula})/d{names[i]} = {rule}"
+        formula = self.formula
+        if " " in formula:
+            formula = f"({formula})"
+        if self.arity is None:
+            return f"d {formula}/d{names[i]} = {self.rules[0].format(a=names[i], i=i + 1)}"
+        return f"d {formula}/d{names[i]} = {self.rules[i]}"
 
 
 _BOUND: dict = {}
+
+
+class _Keep(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _fill(text: str, params: dict) -> str:
+    """text with a family's settings filled in and the inputs' placeholders ({a}, {b}) kept."""
+    return string.Formatter().vformat(text, (), _Keep(params))
 
 
 def _powc_valid(k):
@@ -122,44 +186,47 @@ def _logsumexp_forward(m, *a):
 
 
 # fmt: off
+# ----- Binary operators -----
 ADD = Op(
     "add", "+",
     lambda m, a, b: a + b,
     lambda m, out, a, b: (1.0, 1.0),
-    "a + b", ("1", "1"), arity=2,
+    "{a} + {b}", ("1", "1"), arity=2, precedence=1,
 )
 SUB = Op(
     "sub", "−",
     lambda m, a, b: a - b,
     lambda m, out, a, b: (1.0, -1.0),
-    "a - b", ("1", "-1"), arity=2,
+    "{a} - {b}", ("1", "-1"), arity=2, precedence=1, regroups=False,
 )
 MUL = Op(
     "mul", "×",
     lambda m, a, b: a * b,
     lambda m, out, a, b: (b, a),
-    "a * b", ("b", "a"), arity=2,
+    "{a} * {b}", ("b", "a"), arity=2, precedence=2, product=True,
 )
 DIV = Op(
     "div", "÷",
     lambda m, a, b: a / b,
     lambda m, out, a, b: (1.0 / b, -out / b),
-    "a / b", ("1/b", "-a/b² = -out/b"), arity=2,
+    "{a} / {b}", ("1/b", "-a/b² = -out/b"), arity=2, precedence=2, regroups=False,
     valid=lambda a, b: b != 0, domain="a / b needs b ≠ 0",
 )
 POW = Op(
     "pow", "^",
     lambda m, a, b: a**b,
     lambda m, out, a, b: (b * a ** (b - 1.0), out * m.log(a)),
-    "a ** b", ("b * a ** (b - 1)", "a ** b * log(a)"), arity=2,
+    "{a} ** {b}", ("b * a ** (b - 1)", "a ** b * log(a)"), arity=2, precedence=4,
     valid=lambda a, b: a > 0, domain="a ** b with a Value exponent b needs a base a > 0",
 )
+
+# ----- Unary operators -----
 POWC = Op(
     "powc", "^{k}",
     lambda m, a, k: a**k,
     # k = 0: a ** 0 is the constant 1, so 0 (k * a ** -1 would divide by zero at a = 0).
     lambda m, out, a, k: (k * a ** (k - 1) if k != 0 else 0.0,),
-    "a ** {k}", ("{k} * a ** ({k} - 1)",),
+    "{a} ** {k}", ("{k} * a ** ({k} - 1)",), precedence=4,
     valid=_powc_valid,
     domain="a ** {k} needs a ≠ 0 for a negative power and a ≥ 0 for a non-integer power",
     family=("k",),
@@ -168,52 +235,67 @@ NEG = Op(
     "neg", "−",
     lambda m, a: -a,
     lambda m, out, a: (-1.0,),
-    "-a", ("-1",),
+    "-{a}", ("-1",), precedence=3,
 )
 ABS = Op(
     "abs", "abs",
     lambda m, a: m.abs(a),
     lambda m, out, a: (m.sign(a),),
-    "abs(a)", ("sign(a) (0 at a = 0)",),
+    "abs({a})", ("sign(a) (0 at a = 0)",),  # Python's abs(x): Value.__abs__
 )
+
+# ----- Functions of one input -----
 EXP = Op(
     "exp", "exp",
     lambda m, a: m.exp(a),
     lambda m, out, a: (out,),
-    "exp(a)", ("exp(a) = out",),
+    "exp({a})", ("exp(a) = out",),
     valid=lambda a: a <= EXP_LIMIT, domain=f"exp(a) overflows a float for a > {EXP_LIMIT:.2f}",
+    function="exp", doc="e^x; d/dx = e^x.",
 )
 LOG = Op(
     "log", "log",
     lambda m, a: m.log(a),
     lambda m, out, a: (1.0 / a,),
-    "log(a)", ("1/a",),
+    "log({a})", ("1/a",),
     valid=lambda a: a > 0, domain="log(a) needs a > 0",
+    function="log", doc="Natural logarithm, x > 0; d/dx = 1/x.",
 )
 SQRT = Op(
     "sqrt", "sqrt",
     lambda m, a: m.sqrt(a),
     lambda m, out, a: (0.5 / out,),
-    "sqrt(a)", ("1/(2 sqrt(a)) = 0.5/out",),
+    "sqrt({a})", ("1/(2 sqrt(a)) = 0.5/out",),
     valid=lambda a: a >= 0, domain="sqrt(a) needs a ≥ 0",
+    function="sqrt", doc="Square root, x >= 0; d/dx = 1/(2 sqrt(x)).",
 )
 SIN = Op(
     "sin", "sin",
     lambda m, a: m.sin(a),
     lambda m, out, a: (m.cos(a),),
-    "sin(a)", ("cos(a)",),
+    "sin({a})", ("cos(a)",),
+    function="sin", doc="sin(x); d/dx = cos(x).",
 )
 COS = Op(
     "cos", "cos",
     lambda m, a: m.cos(a),
     lambda m, out, a: (-m.sin(a),),
-    "cos(a)", ("-sin(a)",),
+    "cos({a})", ("-sin(a)",),
+    function="cos", doc="cos(x); d/dx = -sin(x).",
+)
+ATAN = Op(
+    "atan", "atan",
+    lambda m, a: m.atan(a),
+    lambda m, out, a: (1.0 / (1.0 + a * a),),
+    "atan({a})", ("1/(1 + a²)",),
+    function="atan", doc="arctan(x), in (-π/2, π/2); d/dx = 1/(1 + x^2).",
 )
 TANH = Op(
     "tanh", "tanh",
     lambda m, a: m.tanh(a),
     lambda m, out, a: (1.0 - out * out,),
-    "tanh(a)", ("1 - tanh(a)² = 1 - out²",),
+    "tanh({a})", ("1 - tanh(a)² = 1 - out²",),
+    function="tanh", doc="tanh(x), in (-1, 1); d/dx = 1 - tanh(x)^2 (saturates for large |x|).",
 )
 SIGMOID = Op(
     "sigmoid", "σ",
@@ -221,48 +303,59 @@ SIGMOID = Op(
     # σ(a)σ(-a) equals out (1 - out) but keeps its digits where σ saturates: at a = 30,
     # 1 - out would cancel to 3 significant digits (the vanishing gradient's true size).
     lambda m, out, a: (out * m.sigmoid(-a),),
-    "sigmoid(a)", ("σ(a)σ(-a) = out (1 - out)",),
+    "sigmoid({a})", ("σ(a)σ(-a) = out (1 - out)",),
+    function="sigmoid", doc="1 / (1 + e^-x), in (0, 1); d/dx = s(1 - s) <= 1/4 (saturates for large |x|).",
 )
 RELU = Op(
     "relu", "ReLU",
     lambda m, a: m.maximum(a, 0.0),
     lambda m, out, a: (m.step(a),),
-    "relu(a)", ("1 if a > 0 else 0",),
+    "relu({a})", ("1 if a > 0 else 0",),
+    function="relu", doc="max(x, 0); d/dx = 1 for x > 0, else 0 (we choose 0 at x = 0).",
 )
 LEAKY_RELU = Op(
     "leaky_relu", "LReLU",
     _leaky_forward, _leaky_local,
-    "leaky_relu(a)", ("1 if a > 0 else {slope}",),
-    family=("slope",),
+    "leaky_relu({a})", ("1 if a > 0 else {slope}",),
+    family=("slope",), defaults={"slope": 0.01},
+    function="leaky_relu", doc="x for x > 0, else slope * x; d/dx = 1 or slope (slope at x = 0).",
 )
 SOFTPLUS = Op(
     "softplus", "softplus",
     lambda m, a: m.softplus(a),
     lambda m, out, a: (m.sigmoid(a),),
-    "softplus(a)", ("σ(a)",),
+    "softplus({a})", ("σ(a)",),
+    function="softplus", doc="log(1 + e^x), a smooth ReLU; d/dx = sigmoid(x).",
 )
 ELU = Op(
     "elu", "ELU",
     _elu_forward, _elu_local,
-    "elu(a)", ("1 if a > 0 else {alpha} exp(a) = out + {alpha}",),
-    family=("alpha",),
+    "elu({a})", ("1 if a > 0 else {alpha} exp(a) = out + {alpha}",),
+    family=("alpha",), defaults={"alpha": 1.0},
+    function="elu", doc="x for x > 0, else alpha (e^x - 1); d/dx = 1 or alpha e^x (alpha e^0 at x = 0).",
 )
+
+# ----- Functions of any number of inputs (one node, n parents) -----
 SUM = Op(
     "sum", "Σ",
     lambda m, *a: sum(a[1:], a[0]),
     lambda m, out, *a: (1.0,) * len(a),
-    "a1 + ... + an", ("1",), arity=None,
+    "{terms}", ("1",), arity=None, term="{a}", precedence=1, reducer=np.add,
+    function="sum",
+    doc="x1 + x2 + ... + xn as ONE node with n parents (as the lecture draws a neuron); d/dxi = 1.",
 )
 LOGSUMEXP = Op(
     "logsumexp", "logΣexp",
     _logsumexp_forward,
     lambda m, out, *a: tuple(m.exp(ai - out) for ai in a),
-    "log(exp(a1) + ... + exp(an))", ("exp(ai - out) = softmax(a)i",), arity=None,
+    "log({terms})", ("exp({a} - out) = softmax(a){i}",), arity=None, term="exp({a})",
+    function="logsumexp",
+    doc="log(e^x1 + ... + e^xn) as ONE node, stable for any finite inputs; d/dxi = softmax(x)i.",
 )
 
 TABLE = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, POW, POWC, NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH,
+    for op in (ADD, SUB, MUL, DIV, POW, POWC, NEG, ABS, EXP, LOG, SQRT, SIN, COS, ATAN, TANH,
                SIGMOID, RELU, LEAKY_RELU, SOFTPLUS, ELU, SUM, LOGSUMEXP)
 }
 """Every op by name."""

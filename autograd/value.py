@@ -10,14 +10,38 @@ its output is no longer referenced (no reference cycles for the garbage collecto
 
 from __future__ import annotations
 
+import inspect
+import math
 from numbers import Real
 
-from . import ops
+from . import backprop, ops
 from .context import STATE
-from .errors import DomainError, describe_operands
+from .errors import domain_error
 from .mathspaces import FLOATS
 
 _new = object.__new__
+
+
+def _operator(op: ops.Op, reflected: bool = False):
+    """The method of a binary operator: ``x + y`` (or, reflected, ``2 + x``) applies op.
+
+    The one place where an operand that is not a Value is taken in: a plain number is
+    kept as a float in the node and becomes a Constant leaf when ``parents`` is read,
+    anything else gives NotImplemented (Python then tries the other side, or raises its
+    TypeError).
+    """
+
+    def operator(self, other):
+        if other.__class__ is not Value and not isinstance(other, Value):
+            other = _constant(other)
+            if other is None:
+                return NotImplemented
+        return _binary(op, other, self) if reflected else _binary(op, self, other)
+
+    operator.__doc__ = (
+        f"{'Reflected: ' if reflected else ''}{op.formula} ({op.name}); plain numbers become Constants."
+    )
+    return operator
 
 
 class Value:
@@ -25,9 +49,11 @@ class Value:
 
     ``data`` is the number, ``grad`` the derivative of the last ``backward()``'s output
     with respect to it, ``label`` a name for pictures ("w1", "x"), ``op`` the name of the
-    op that made it ("" for leaves), ``parents`` its operands as a tuple (``a + a`` has
-    the parents ``(a, a)``: two edges, both carry gradient) and ``scope`` the innermost
-    ``autograd.scope`` it was made in (None outside any).
+    op that made it ("" for leaves) and ``made_by`` that op's entry in the op table,
+    ``parents`` its operands as a tuple (``a + a`` has the parents ``(a, a)``: two edges,
+    both carry gradient) and ``scope`` the innermost ``autograd.scope`` it was made in
+    (None outside any). Every function of the op table is also a method: ``x.sin()``,
+    ``x.leaky_relu(slope=0.1)``.
 
     >>> x = Value(2.0, label="x")
     >>> y = x * x + 3 * x
@@ -77,7 +103,7 @@ class Value:
         return "" if self._op is None else self._op.name
 
     @property
-    def op_entry(self) -> ops.Op | None:
+    def made_by(self) -> ops.Op | None:
         """The op table's entry for the op that made this node (None for a leaf)."""
         return self._op
 
@@ -102,61 +128,14 @@ class Value:
         return self.data
 
     # Arithmetic. Plain numbers on either side become Constant leaves (see parents).
-    def __add__(self, other):
-        if other.__class__ is not Value and not isinstance(other, Value):
-            other = _number(other)
-            if other is None:
-                return NotImplemented
-        return _binary(ops.ADD, self, other)
-
-    def __radd__(self, other):
-        if other.__class__ is not Value and not isinstance(other, Value):
-            other = _number(other)
-            if other is None:
-                return NotImplemented
-        return _binary(ops.ADD, other, self)
-
-    def __sub__(self, other):
-        if other.__class__ is not Value and not isinstance(other, Value):
-            other = _number(other)
-            if other is None:
-                return NotImplemented
-        return _binary(ops.SUB, self, other)
-
-    def __rsub__(self, other):
-        if other.__class__ is not Value and not isinstance(other, Value):
-            other = _number(other)
-            if other is None:
-                return NotImplemented
-        return _binary(ops.SUB, other, self)
-
-    def __mul__(self, other):
-        if other.__class__ is not Value and not isinstance(other, Value):
-            other = _number(other)
-            if other is None:
-                return NotImplemented
-        return _binary(ops.MUL, self, other)
-
-    def __rmul__(self, other):
-        if other.__class__ is not Value and not isinstance(other, Value):
-            other = _number(other)
-            if other is None:
-                return NotImplemented
-        return _binary(ops.MUL, other, self)
-
-    def __truediv__(self, other):
-        if other.__class__ is not Value and not isinstance(other, Value):
-            other = _number(other)
-            if other is None:
-                return NotImplemented
-        return _binary(ops.DIV, self, other)
-
-    def __rtruediv__(self, other):
-        if other.__class__ is not Value and not isinstance(other, Value):
-            other = _number(other)
-            if other is None:
-                return NotImplemented
-        return _binary(ops.DIV, other, self)
+    __add__ = _operator(ops.ADD)
+    __radd__ = _operator(ops.ADD, reflected=True)
+    __sub__ = _operator(ops.SUB)
+    __rsub__ = _operator(ops.SUB, reflected=True)
+    __mul__ = _operator(ops.MUL)
+    __rmul__ = _operator(ops.MUL, reflected=True)
+    __truediv__ = _operator(ops.DIV)
+    __rtruediv__ = _operator(ops.DIV, reflected=True)
 
     def __pow__(self, other):
         if isinstance(other, Value):
@@ -176,50 +155,7 @@ class Value:
     def __abs__(self):
         return _unary(ops.ABS, self)
 
-    # Functions, also available as autograd.exp(x) and so on.
-    def exp(self):
-        """e^x; d/dx = e^x."""
-        return _unary(ops.EXP, self)
-
-    def log(self):
-        """Natural logarithm, x > 0; d/dx = 1/x."""
-        return _unary(ops.LOG, self)
-
-    def sqrt(self):
-        """Square root, x >= 0; d/dx = 1/(2 sqrt(x))."""
-        return _unary(ops.SQRT, self)
-
-    def sin(self):
-        """sin(x); d/dx = cos(x)."""
-        return _unary(ops.SIN, self)
-
-    def cos(self):
-        """cos(x); d/dx = -sin(x)."""
-        return _unary(ops.COS, self)
-
-    def tanh(self):
-        """tanh(x), in (-1, 1); d/dx = 1 - tanh(x)^2 (saturates for large |x|)."""
-        return _unary(ops.TANH, self)
-
-    def sigmoid(self):
-        """1 / (1 + e^-x), in (0, 1); d/dx = s(1 - s) <= 1/4 (saturates for large |x|)."""
-        return _unary(ops.SIGMOID, self)
-
-    def relu(self):
-        """max(x, 0); d/dx = 1 for x > 0, else 0 (we choose 0 at x = 0)."""
-        return _unary(ops.RELU, self)
-
-    def leaky_relu(self, slope: float = 0.01):
-        """x for x > 0, else slope * x; d/dx = 1 or slope (slope at x = 0)."""
-        return _unary(ops.LEAKY_RELU.bind(slope=as_float(slope, "slope")), self)
-
-    def softplus(self):
-        """log(1 + e^x), a smooth ReLU; d/dx = sigmoid(x)."""
-        return _unary(ops.SOFTPLUS, self)
-
-    def elu(self, alpha: float = 1.0):
-        """x for x > 0, else alpha (e^x - 1); d/dx = 1 or alpha e^x (alpha e^0 at x = 0)."""
-        return _unary(ops.ELU.bind(alpha=as_float(alpha, "alpha")), self)
+    # The functions (x.exp(), x.sin(), ...) are made from the op table: see _install_functions.
 
     # Gradients.
     def backward(self, create_graph: bool = False):
@@ -227,21 +163,19 @@ class Value:
 
         Interior nodes show the gradient of this pass. Leaves (inputs, parameters)
         accumulate: a second ``backward()`` adds to their ``grad``, as in PyTorch,
-        until ``zero_grad()`` sets it back to 0. With ``create_graph=True`` the
+        until ``zero_grad()`` sets it back to 0. A plain number's Constant (the 3 of
+        ``3 * x``) is the exception: it shows the gradient of the last pass only (see
+        ``Constant``). With ``create_graph=True`` the
         gradients are Values, themselves graphs, so they can be differentiated again;
         a leaf's grad then refers to a graph that uses the leaf (a reference cycle, as in
         PyTorch): call ``zero_grad()`` when done, or use ``autograd.grad``, which
         returns the gradient graphs without storing them.
         """
-        from .backprop import backward
-
-        backward(self, create_graph)
+        backprop.backward(self, create_graph)
 
     def zero_grad(self):
         """Set ``grad`` to 0 on this node and on every node it depends on."""
-        from .backprop import topological_order
-
-        for v in topological_order(self):
+        for v in backprop.topological_order(self):
             v.grad = 0.0
 
 
@@ -252,7 +186,14 @@ class Parameter(Value):
 
 
 class Constant(Value):
-    """A plain number that entered the graph as an operand, such as the 3 in ``3 * x``."""
+    """A plain number that entered the graph as an operand, such as the 3 in ``3 * x``.
+
+    Its ``grad`` is d output / d number. Until someone reads the ``parents`` of the node
+    that uses it, the number is a float inside that node (no object to track, see
+    ``Value.parents``), and backward does not compute its gradient; the Constant is made
+    then, with the gradient of the last backward pass (not a sum over earlier passes: a
+    number is nobody's parameter). From then on it is a leaf like any other.
+    """
 
     __slots__ = ()
 
@@ -279,18 +220,13 @@ def as_value(x) -> Value:
     return x if isinstance(x, Value) else Constant(x)
 
 
-def _number(x):
-    """x as a finite float (an operand of a binary op), or None when x is not a real number."""
+def _constant(x):
+    """x as a constant operand: a finite float, kept in its node until ``parents`` makes
+    it a Constant leaf (see Value.parents); None when x is not a real number."""
     kind = type(x)
     if kind is not float and kind is not int and (kind is bool or not isinstance(x, Real)):
         return None
     return as_float(x, "Constant")
-
-
-def _constant(x):
-    """x as a Constant leaf, or None when x is not a real number."""
-    x = _number(x)
-    return None if x is None else _constant_leaf(x, STATE.scope)
 
 
 def _constant_leaf(x: float, scope):
@@ -311,7 +247,10 @@ def _unfolded(v, x: float, k: int):
     g = v.grad
     if type(g) is float and g != 0.0:
         operands = (x, v._b.data) if k == 0 else (v._a.data, x)
-        c.grad = g * v._op.local(FLOATS, v.data, *operands)[k]
+        try:
+            c.grad = g * v._op.local(FLOATS, v.data, *operands)[k]
+        except ArithmeticError:
+            c.grad = math.inf  # the derivative overflows; backward never needed it
     return c
 
 
@@ -325,16 +264,12 @@ def _fmt(g):
     return f"{g:.6g}" if isinstance(g, float) else repr(g)
 
 
-def _domain_error(op, parents, reason=None):
-    return DomainError(f"{op.name}: {reason or op.domain}; got {describe_operands(parents)}")
-
-
 def _node(op, out, a, b=None):
     """The node for ``out``, made by op from a (and b, or a tuple a), after checking that
     out is a finite float."""
     if out - out != 0.0:  # inf - inf and nan - nan are nan
-        parents = a if type(a) is tuple else (a,) if b is None else _operands(a, b)
-        raise _domain_error(op, parents, f"{op.formula} overflows a float")
+        parents = a if type(a) is tuple else (a,) if b is None else (a, b)
+        raise domain_error(op, parents, f"{op.formula} overflows a float")
     v = _new(Value)
     v.data = out
     v.grad = 0.0
@@ -353,30 +288,25 @@ def _node(op, out, a, b=None):
 def _unary(op, a):
     x = a.data
     if op.valid is not None and not op.valid(x):
-        raise _domain_error(op, (a,))
+        raise domain_error(op, (a,))
     try:
         out = op.forward(FLOATS, x)
     except (ArithmeticError, ValueError):
-        raise _domain_error(op, (a,), f"{op.formula} overflows a float") from None
+        raise domain_error(op, (a,), f"{op.formula} overflows a float") from None
     return _node(op, out, a)
 
 
 def _binary(op, a, b):
-    """The node op(a, b); one of a and b may be a float (a plain number operand, see parents)."""
+    """The node op(a, b); one of a and b may be a float (a plain number, see parents)."""
     x = a if a.__class__ is float else a.data
     y = b if b.__class__ is float else b.data
     if op.valid is not None and not op.valid(x, y):
-        raise _domain_error(op, _operands(a, b))
+        raise domain_error(op, (a, b))
     try:
         out = op.forward(FLOATS, x, y)
     except (ArithmeticError, ValueError):
-        raise _domain_error(op, _operands(a, b), f"{op.formula} overflows a float") from None
+        raise domain_error(op, (a, b), f"{op.formula} overflows a float") from None
     return _node(op, out, a, b)
-
-
-def _operands(a, b):
-    """(a, b) as Values, for an error message."""
-    return tuple(_constant_leaf(x, STATE.scope) if x.__class__ is float else x for x in (a, b))
 
 
 def apply(op: ops.Op, *operands) -> Value:
@@ -394,11 +324,11 @@ def apply(op: ops.Op, *operands) -> Value:
         return _binary(op, *parents)
     data = [p.data for p in parents]
     if op.valid is not None and not op.valid(*data):
-        raise _domain_error(op, parents)
+        raise domain_error(op, parents)
     try:
         out = op.forward(FLOATS, *data)
     except (ArithmeticError, ValueError):
-        raise _domain_error(op, parents, f"{op.formula} overflows a float") from None
+        raise domain_error(op, parents, f"{op.formula} overflows a float") from None
     return _node(op, out, parents)  # an n-ary op keeps its operands as one tuple
 
 
@@ -412,26 +342,45 @@ def _local_floats(v):
             return op.local(FLOATS, v.data, parents[0].data, parents[1].data)
         return op.local(FLOATS, v.data, *[p.data for p in parents])
     except ArithmeticError:
-        raise _domain_error(op, parents, f"the derivative of {op.formula} is infinite here") from None
+        raise domain_error(op, parents, f"the derivative of {op.formula} is infinite here") from None
 
 
-class ValueMath:
-    """The primitives the derivative rules use, on Values: for create_graph=True."""
+def _function_method(op: ops.Op):
+    """The Value method of a function of the op table: x.sin(), x.leaky_relu(slope=0.2)."""
+    if not op.family:
 
-    exp = staticmethod(Value.exp)
-    log = staticmethod(Value.log)
-    sin = staticmethod(Value.sin)
-    cos = staticmethod(Value.cos)
-    sigmoid = staticmethod(Value.sigmoid)
+        def method(self):
+            return _unary(op, self)
 
-    @staticmethod
-    def step(a):
-        # The derivative of a step is 0 everywhere it exists, so a plain number will do.
-        return FLOATS.step(a.data)
+    else:
+        (setting,) = op.family  # one setting, with a default (leaky_relu's slope)
 
-    @staticmethod
-    def sign(a):
-        return FLOATS.sign(a.data)
+        def method(self, *args, **kwargs):
+            if len(args) + len(kwargs) > 1 or set(kwargs) - {setting}:
+                given = [*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())]
+                raise TypeError(f"{op.function}() takes one setting, {setting}; got {', '.join(given)}")
+            value = args[0] if args else kwargs.get(setting, op.defaults[setting])
+            return _unary(op.bind(**{setting: as_float(value, setting)}), self)
+
+        method.__signature__ = inspect.Signature(  # what help() shows: the setting, its default
+            [
+                inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
+                inspect.Parameter(
+                    setting, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=op.defaults[setting]
+                ),
+            ]
+        )
+    method.__name__ = op.function
+    method.__qualname__ = f"Value.{op.function}"
+    method.__doc__ = op.doc
+    return method
 
 
-VALUES = ValueMath()
+def _install_functions():
+    """Give Value one method per one-input function of the op table (x.exp(), x.tanh(), ...)."""
+    for op in ops.TABLE.values():
+        if op.function and op.arity == 1:
+            setattr(Value, op.function, _function_method(op))
+
+
+_install_functions()

@@ -56,7 +56,6 @@ sys.path.insert(0, str(ROOT))
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
-from nn import tape_engine  # noqa: E402
 
 clock = time.process_time
 
@@ -310,11 +309,11 @@ def profile_fit(X, y, steps: int = 300) -> None:
     step = fit_step("auto")
     state = model, X, y, loss, optimizer
     step(state)
-    entry = tape_engine.prepare(model, loss, X, y)
+    entry = nn.engines.tape.prepare(model, loss, X, y)
     Z = entry.inputs(X, y)
     seed = entry._seed(len(X))
     tape = entry.tape
-    groups = nn.training._weight_groups(model)
+    layer_weights = nn.metrics.weights_by_layer(model)
     phases = {
         "nn.fit(epochs=1), the whole call": lambda: step(state),
         "  fit's set-up: checks, walk of the model, tape from the cache": lambda: nn.fit(
@@ -323,7 +322,7 @@ def profile_fit(X, y, steps: int = 300) -> None:
         "  tape.forward (loss and outputs of 100 rows)": lambda: tape.forward(Z),
         "  tape.backward (into every p.grad)": lambda: tape.backward(seed, reduce="mean"),
         "  optimizer.step (SGD over 337 parameters)": optimizer.step,
-        "  gradient-flow figures (mean |grad| per layer)": lambda: nn.training._mean_abs_grads(groups),
+        "  gradient-flow figures (mean |grad| per layer)": lambda: nn.metrics.mean_abs_grads(layer_weights),
     }
     print(f"\nwhere a step through nn.fit's tape goes (medians of {steps})")
     for name, fn in phases.items():

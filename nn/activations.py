@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import autograd
 
-from .by_name import lookup
+from .checks import lookup
 
 
 def linear(s):

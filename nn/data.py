@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 
-from .by_name import lookup
+from .checks import between, lookup, whole
 from .init import as_rng
 
 TWO_PI = 2.0 * math.pi
@@ -240,8 +239,7 @@ def train_test_split(X, y, test_size=0.25, seed=0):
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"X and y need the same number of points, got {len(X)} and {len(y)}")
-    if not isinstance(test_size, Real) or not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
+    between(test_size, "test_size", 0.0, 1.0, open_low=True, open_high=True)
     if len(X) < 2:
         raise ValueError(f"train_test_split needs at least 2 points, got {len(X)}")
     n_test = min(max(1, round(test_size * len(X))), len(X) - 1)
@@ -252,16 +250,14 @@ def train_test_split(X, y, test_size=0.25, seed=0):
 
 def random_labels(n, classes=2, seed=0):
     """n labels drawn uniformly from 0 .. classes-1: nothing to learn, everything to memorise."""
-    if not isinstance(n, Integral) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
-    if not isinstance(classes, Integral) or isinstance(classes, bool) or classes < 2:
-        raise ValueError(f"classes must be a whole number >= 2, got {classes!r}")
+    n, classes = whole(n, "n"), whole(classes, "classes", minimum=2)
     return as_rng(seed).integers(0, classes, n)
 
 
 def _check(n, noise, seed):
-    if not isinstance(n, Integral) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a whole number of points >= 1, got {n!r}")
-    if not isinstance(noise, Real) or isinstance(noise, bool) or not 0.0 <= noise <= 0.5:
-        raise ValueError(f"noise must be a number in [0, 0.5] (the Playground's 0% to 50%), got {noise!r}")
-    return int(n), float(noise), as_rng(seed)
+    n = whole(n, "n (the number of points)")
+    noise = between(noise, "noise (the Playground's 0% to 50%)", 0.0, 0.5)
+    return n, noise, as_rng(seed)
+
+
+from .playground_config import PlaygroundConfig, playground_config  # noqa: E402,F401  (the Playground links)

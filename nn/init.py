@@ -19,7 +19,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .by_name import lookup
+from .checks import lookup
 
 
 def kaiming(fan_in, fan_out, rng, size):

@@ -18,7 +18,9 @@ from autograd import Parameter
 
 from . import activations
 from . import init as inits
-from .module import Module, from_spec
+from .checks import positive, probability, whole
+from .module import Module
+from .saving import from_spec
 
 _sum = autograd.sum
 
@@ -37,12 +39,12 @@ class Neuron(Module):
 
     def __init__(self, nin, activation="relu", init="kaiming", bias=True, seed=None, fan_out=1):
         super().__init__()
-        self.nin = _count(nin, "nin")
+        self.nin = whole(nin, "nin")
         self.nout = 1
         self.activation = activations.check(activation)
         self._act = activations.get(activation)
         self.init = inits.name_of(init)
-        weights = inits.draw(init, self.nin, _count(fan_out, "fan_out"), inits.as_rng(seed), self.nin)
+        weights = inits.draw(init, self.nin, whole(fan_out, "fan_out"), inits.as_rng(seed), self.nin)
         self.w = [Parameter(x) for x in weights]
         self.b = Parameter(0.0) if bias else None
         self._name_parts()
@@ -105,8 +107,8 @@ class Layer(Module):
         seed=None,
     ):
         super().__init__()
-        self.nin = _count(nin, "nin")
-        self.nout = _count(nout, "nout")
+        self.nin = whole(nin, "nin")
+        self.nout = whole(nout, "nout")
         self.activation = activations.check(activation)
         if residual and self.nin != self.nout:
             raise ValueError(f"a residual layer needs nin == nout (x + h), got nin={nin}, nout={nout}")
@@ -173,10 +175,10 @@ class MLP(Module):
         seed=None,
     ):
         super().__init__()
-        self.nin = _count(nin, "nin")
+        self.nin = whole(nin, "nin")
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
             raise TypeError(f"sizes must be a list of layer widths such as [16, 16, 1], got {sizes!r}")
-        self.sizes = [_count(s, "each layer size") for s in sizes]
+        self.sizes = [whole(s, "each layer size") for s in sizes]
         if not self.sizes:
             raise ValueError("sizes needs at least one layer width, got []")
         self.nout = self.sizes[-1]
@@ -237,18 +239,23 @@ class BatchNorm(Module):
 
     def __init__(self, n, eps=1e-5, momentum=0.1):
         super().__init__()
-        self.nin = self.nout = _count(n, "n")
-        if not eps > 0.0:
-            raise ValueError(f"eps must be > 0, got {eps!r}")
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
-        self.eps = float(eps)
-        self.momentum = float(momentum)
+        self.nin = self.nout = whole(n, "n")
+        self.eps = positive(eps, "eps")
+        self.momentum = probability(momentum, "momentum")
         self.gamma = [Parameter(1.0) for _ in range(self.nin)]
         self.beta = [Parameter(0.0) for _ in range(self.nin)]
         self.running_mean = [0.0] * self.nin
         self.running_var = [1.0] * self.nin
         self._name_parts()
+
+    def couples_examples(self) -> str | None:
+        if not self.training:
+            return None  # the running statistics are numbers: each example is normalised on its own
+        where = f" {self.name!r}" if self.name else ""
+        return (
+            f"BatchNorm{where} is in training mode: it normalises with the batch's mean and variance, "
+            "which couples the examples of a batch"
+        )
 
     def _forward_many(self, rows, trace=None):
         columns = self._normalise([list(c) for c in zip(*rows)])
@@ -328,9 +335,3 @@ def _skip(rows, outputs, name):
     """x + h for every example, inside a scope of kind "residual"."""
     with autograd.scope(name, kind="residual"):
         return [[x + h for x, h in zip(xs, hs)] for xs, hs in zip(rows, outputs)]
-
-
-def _count(n, what: str) -> int:
-    if not isinstance(n, Integral) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{what} must be a whole number >= 1, got {n!r}")
-    return int(n)

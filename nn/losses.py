@@ -11,19 +11,17 @@ Per-example pieces: ``softmax(logits)``, ``log_softmax(logits)``,
 
 Targets may also be Values: ``mse``, ``binary_cross_entropy`` and ``hinge`` then use
 them as operands (checked on their numbers), so the batch tape can trace a loss with
-the target as one more input (see ``nn.tape_engine``).
+the target as one more input (see ``nn.engines.tape``).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 import autograd
 from autograd import Value
 
-from .by_name import lookup
+from .checks import lookup, nonnegative
 
 _sum = autograd.sum
 
@@ -113,8 +111,7 @@ def l2(params, alpha: float) -> Value:
     params = list(params)
     if not params:
         raise ValueError("l2 needs at least one parameter")
-    if not math.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"l2 needs alpha >= 0, got {alpha!r}")
+    alpha = nonnegative(alpha, "l2's alpha")
     return alpha * _sum([p * p for p in params])
 
 

@@ -1,4 +1,4 @@
-"""Module: what every part of a network shares (parameters, modes, state, saving).
+"""Module: what every part of a network shares (parts, parameters, modes, state).
 
 A module finds its parts by looking at its own attributes, in the order they were set:
 a Parameter or a list of Parameters is a parameter (``w.0``, ``w.1``, ``b``), a Module
@@ -9,27 +9,25 @@ as in PyTorch. Every parameter's label is its dotted name, for pictures.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import math
-import os
-import tempfile
 from numbers import Real
 
 import numpy as np
 
 import autograd
-from autograd import Constant, Parameter, Value
+from autograd import Parameter, Value
 
+from . import saving
 from .init import INITS
+from .inputs import as_row, as_rows
 
-FORMAT = "backprop-lab model"
-"""The ``format`` field of a saved model (JSON)."""
+BATCH_ENGINES: list = []
+"""Functions ``outputs(model, X) -> array (n, nout), or None`` that ``predict`` asks first, in order.
 
-FORMAT_VERSION = 1
-
-MODULES: dict[str, type] = {}
-"""Every Module class by name, so ``nn.load`` can rebuild a saved model."""
+Module knows no engine by name: an engine that can compute a model's outputs for a
+whole batch faster than the graph of Values registers itself here (``nn.engines``
+registers the batch tape); where none answers, the scalar engine runs.
+"""
 
 
 class Module:
@@ -46,7 +44,7 @@ class Module:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        MODULES[cls.__name__] = cls
+        saving.MODULES[cls.__name__] = cls
 
     def __init__(self):
         self.training = True
@@ -110,6 +108,15 @@ class Module:
         """The activation of the last thing this module computes ("linear" by default)."""
         return "linear"
 
+    def couples_examples(self) -> str | None:
+        """Why this module, in its current mode, mixes the examples of a batch; None if it does not.
+
+        An example's outputs then depend on the other examples of its batch (BatchNorm in
+        training mode), so an engine that computes one example at a time cannot run it.
+        Only this module itself counts, not its parts.
+        """
+        return None
+
     # Modes and gradients.
     def zero_grad(self):
         """Set every parameter's ``grad`` to 0 (leaves accumulate gradients until then)."""
@@ -129,14 +136,14 @@ class Module:
     # Computing.
     def __call__(self, x) -> list[Value]:
         """The outputs for ONE example x (numbers become Constant leaves; Values are kept)."""
-        return self._forward_many([_as_row(x, self.nin, type(self).__name__)])[0]
+        return self._forward_many([as_row(x, self.nin, type(self).__name__)])[0]
 
     def forward_batch(self, X) -> list[list[Value]]:
         """The outputs for every example of X, shape (n, nin): one list of Values per example.
 
         This is what training calls: BatchNorm, in training mode, normalises over X.
         """
-        return self._forward_many(_as_rows(X, self.nin, type(self).__name__))
+        return self._forward_many(as_rows(X, self.nin, type(self).__name__))
 
     def _forward_many(self, rows, trace=None):
         raise NotImplementedError
@@ -145,18 +152,21 @@ class Module:
         """The outputs as numbers, shape (n,) for one output or (n, nout), in evaluation mode.
 
         Runs with BatchNorm's running statistics and keeps no graph; the module's mode is
-        restored afterwards. The model's graph for one example is traced once and run over
-        all the rows of X with numpy (the batch tape, see ``nn.tape_engine``: a 200 x 200
-        grid takes milliseconds); a model that cannot be traced runs on the scalar engine,
-        one graph of Values per row. Both give the same numbers (to about 1e-15).
+        restored afterwards. A batch engine of ``BATCH_ENGINES`` answers first: the batch
+        tape (see ``nn.engines``) traces the model's graph for one example once and runs it
+        over all the rows of X with numpy (a 200 x 200 grid takes milliseconds); a model
+        no batch engine can run goes on the scalar engine, one graph of Values per row.
+        Both give the same numbers (to about 1e-15).
         """
-        from . import tape_engine  # imported here: nn.tape_engine builds on this module
-
         was_training = self.training
         self.eval()
         try:
-            values = tape_engine.predict(self, X)
-            if values is None:
+            values = None
+            for outputs_of in BATCH_ENGINES:
+                values = outputs_of(self, X)
+                if values is not None:
+                    break
+            else:
                 with autograd.no_grad():
                     outputs = self.forward_batch(X)
                 values = np.array([[o.data for o in out] for out in outputs], dtype=float)
@@ -217,67 +227,15 @@ class Module:
         return {"class": type(self).__name__, "config": self.config()}
 
     def save(self, path):
-        """Write the model to ``path`` as JSON, atomically.
+        """Write the model to ``path`` as JSON, atomically (see ``nn.saving``).
 
-        The JSON is written to a temporary file in the same folder, flushed to disk, then
-        renamed over ``path`` in one step (``os.replace``): a crash mid-save leaves the old
-        file as it was. Floats are written in Python's shortest round-trip form, so
-        ``nn.load`` gives back every number exactly.
+        A crash mid-save leaves the old file as it was; ``nn.load`` gives back every number exactly.
         """
-        document = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "model": self.spec(),
-            "training": self.training,
-            "state": self.state_dict(),
-        }
-        _write_atomically(os.fspath(path), document)
+        saving.save(self, path)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
         return f"{type(self).__name__}({args})"
-
-
-def load(path) -> Module:
-    """The model saved at ``path`` by ``Module.save``: rebuilt, with every number exact."""
-    with open(path, encoding="utf-8") as f:
-        try:
-            document = json.load(f)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path} is not a saved model (not JSON: {error})") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a saved backprop-lab model (no 'format': {FORMAT!r} field)")
-    if document.get("version") != FORMAT_VERSION:
-        version = document.get("version")
-        raise ValueError(f"{path} has format version {version!r}; this nn reads version {FORMAT_VERSION}")
-    model = from_spec(document["model"])
-    model.load_state_dict(document["state"])
-    return model.train(bool(document.get("training", True)))
-
-
-def from_spec(spec: dict) -> Module:
-    """A module rebuilt from ``Module.spec()``'s output (weights not loaded)."""
-    name = spec.get("class") if isinstance(spec, dict) else None
-    if name not in MODULES:
-        raise ValueError(f"unknown module class {name!r}; expected one of: {', '.join(sorted(MODULES))}")
-    return MODULES[name].from_config(spec.get("config", {}))
-
-
-def _write_atomically(path: str, document: dict):
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(document, f, indent=1, allow_nan=False)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a saved model is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def _modules_in(attr, value):
@@ -298,55 +256,3 @@ def _few(names: list[str], k: int = 5) -> str:
         return "none"
     more = f" and {len(names) - k} more" if len(names) > k else ""
     return ", ".join(repr(n) for n in names[:k]) + more
-
-
-def _as_number(v, where: str):
-    if isinstance(v, Value):
-        return v
-    if not isinstance(v, Real) or isinstance(v, bool):
-        raise TypeError(f"{where} must be a number or a Value, got {type(v).__name__} {v!r}")
-    v = float(v)
-    if not math.isfinite(v):
-        raise ValueError(f"{where} is {v!r}: inputs must be finite numbers")
-    return Constant(v)
-
-
-def _as_row(x, nin: int, who: str) -> list[Value]:
-    """One example as a list of Values: numbers become Constant leaves, Values are kept."""
-    if isinstance(x, (Value, Real)) or not hasattr(x, "__len__"):
-        raise TypeError(f"{who} takes one example, a sequence of {nin} numbers; got {type(x).__name__} {x!r}")
-    if len(x) != nin:
-        batch = len(x) and hasattr(x[0], "__len__")
-        hint = " (for a batch of examples use forward_batch or predict)" if batch else ""
-        raise ValueError(f"{who} expects {nin} inputs per example, got {len(x)}{hint}")
-    return [_as_number(v, f"input {i}") for i, v in enumerate(x)]
-
-
-def _as_rows(X, nin: int, who: str) -> list[list[Value]]:
-    """A batch as lists of Values; a numeric array is checked in one go (shape, finiteness)."""
-    if isinstance(X, np.ndarray) and X.dtype.kind in "biuf":
-        if X.ndim == 1 and nin == 1:
-            X = X[:, None]
-        if X.ndim != 2 or X.shape[1] != nin:
-            raise ValueError(f"{who} expects inputs of shape (n, {nin}), got an array of shape {X.shape}")
-        bad = np.argwhere(~np.isfinite(X))
-        if len(bad):
-            i, j = bad[0]
-            raise ValueError(f"input row {i}, column {j} is {X[i, j]!r}: inputs must be finite numbers")
-        rows = X.astype(float).tolist()
-        return _nonempty([[Constant(v) for v in row] for row in rows], who)
-    rows = []
-    for i, x in enumerate(X):
-        if nin == 1 and isinstance(x, (Value, Real)):
-            x = [x]  # a 1-D batch for a one-input model
-        try:
-            rows.append(_as_row(x, nin, who))
-        except (TypeError, ValueError) as error:
-            raise type(error)(f"example {i}: {error}") from None
-    return _nonempty(rows, who)
-
-
-def _nonempty(rows, who):
-    if not rows:
-        raise ValueError(f"{who} got no examples")
-    return rows

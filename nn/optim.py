@@ -9,11 +9,10 @@ parameter inf or NaN raises FloatingPointError and changes nothing.
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 from autograd import Value
 
-from .by_name import lookup
+from .checks import between, lookup, nonnegative, positive, probability
 
 
 class Optimizer:
@@ -27,7 +26,7 @@ class Optimizer:
             if not isinstance(p, Value):
                 who = type(self).__name__
                 raise TypeError(f"{who} needs Values to optimise, got {type(p).__name__} {p!r}")
-        self.lr = self.base_lr = _positive(lr, "lr")
+        self.lr = self.base_lr = positive(lr, "lr")
 
     def zero_grad(self):
         """Set every parameter's grad to 0."""
@@ -66,8 +65,8 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
         super().__init__(params, lr)
-        self.momentum = _fraction(momentum, "momentum")
-        self.weight_decay = _nonnegative(weight_decay, "weight_decay")
+        self.momentum = probability(momentum, "momentum")
+        self.weight_decay = nonnegative(weight_decay, "weight_decay")
         self.velocity = [0.0] * len(self.params)
 
     def _updates(self):
@@ -90,8 +89,11 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(params, lr)
         b1, b2 = betas
-        self.betas = (_fraction(b1, "betas[0]", open_top=True), _fraction(b2, "betas[1]", open_top=True))
-        self.eps = _positive(eps, "eps")
+        self.betas = (
+            between(b1, "betas[0]", 0.0, 1.0, open_high=True),
+            between(b2, "betas[1]", 0.0, 1.0, open_high=True),
+        )
+        self.eps = positive(eps, "eps")
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
         self.t = 0
@@ -126,30 +128,3 @@ DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
 def make(name: str, params, lr=None) -> Optimizer:
     """The optimiser called ``name`` over ``params`` (``lr`` defaults to DEFAULT_LR[name])."""
     return lookup(OPTIMIZERS, name, "optimizer")(params, lr=DEFAULT_LR[name] if lr is None else lr)
-
-
-def _number(x, what):
-    if not isinstance(x, Real) or isinstance(x, bool) or not math.isfinite(x):
-        raise ValueError(f"{what} must be a finite number, got {x!r}")
-    return float(x)
-
-
-def _positive(x, what):
-    x = _number(x, what)
-    if x <= 0:
-        raise ValueError(f"{what} must be > 0, got {x!r}")
-    return x
-
-
-def _nonnegative(x, what):
-    x = _number(x, what)
-    if x < 0:
-        raise ValueError(f"{what} must be >= 0, got {x!r}")
-    return x
-
-
-def _fraction(x, what, open_top=False):
-    x = _number(x, what)
-    if not (0.0 <= x < 1.0 if open_top else 0.0 <= x <= 1.0):
-        raise ValueError(f"{what} must be in [0, 1{')' if open_top else ']'}, got {x!r}")
-    return x

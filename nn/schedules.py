@@ -9,9 +9,8 @@ so the current rate is ``optimizer.lr`` (and ``history.lr`` records it). Any fun
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
 
-from .by_name import lookup
+from .checks import lookup, probability, whole
 
 
 class Schedule:
@@ -33,8 +32,8 @@ class StepDecay(Schedule):
     """The lecture's "decrease in multiple steps": rate = base * gamma ** (epoch // every)."""
 
     def __init__(self, every: int, gamma: float = 0.1):
-        self.every = _epochs(every, "every")
-        self.gamma = _factor(gamma, "gamma")
+        self.every = whole(every, "every")
+        self.gamma = probability(gamma, "gamma")
 
     def __call__(self, base_lr, epoch):
         return base_lr * self.gamma ** (epoch // self.every)
@@ -48,8 +47,8 @@ class LinearDecay(Schedule):
     """
 
     def __init__(self, epochs: int, end_factor: float = 0.0):
-        self.epochs = _epochs(epochs, "epochs")
-        self.end_factor = _factor(end_factor, "end_factor")
+        self.epochs = whole(epochs, "epochs")
+        self.end_factor = probability(end_factor, "end_factor")
 
     def __call__(self, base_lr, epoch):
         return base_lr * (1.0 - (1.0 - self.end_factor) * min(epoch, self.epochs) / self.epochs)
@@ -62,8 +61,8 @@ class CosineDecay(Schedule):
     """
 
     def __init__(self, epochs: int, end_factor: float = 0.0):
-        self.epochs = _epochs(epochs, "epochs")
-        self.end_factor = _factor(end_factor, "end_factor")
+        self.epochs = whole(epochs, "epochs")
+        self.end_factor = probability(end_factor, "end_factor")
 
     def __call__(self, base_lr, epoch):
         end = base_lr * self.end_factor
@@ -77,15 +76,3 @@ SCHEDULES = {"step": StepDecay, "linear": LinearDecay, "cosine": CosineDecay}
 def make(name: str, **kwargs) -> Schedule:
     """The schedule called ``name``, e.g. ``make("step", every=100, gamma=0.5)``."""
     return lookup(SCHEDULES, name, "schedule")(**kwargs)
-
-
-def _epochs(n, what):
-    if not isinstance(n, Integral) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{what} must be a whole number of epochs >= 1, got {n!r}")
-    return int(n)
-
-
-def _factor(x, what):
-    if not isinstance(x, Real) or isinstance(x, bool) or not 0.0 <= x <= 1.0:
-        raise ValueError(f"{what} must be a number in [0, 1], got {x!r}")
-    return float(x)

@@ -57,3 +57,37 @@ def test_an_import_pointing_up_breaks_the_contract(tmp_path, lower, higher):
     assert "The arrows only point down: autograd <- nn <- viz BROKEN" in result.stdout
     assert f"{lower} is not allowed to import {higher}:" in result.stdout
     assert f"{lower}._points_up -> {higher} (l.1)" in result.stdout
+
+
+def test_the_project_keeps_its_no_cycles_contract():
+    result = lint_imports(ROOT)
+    assert "No import cycles among the modules of a package KEPT" in result.stdout
+
+
+def test_an_import_cycle_between_two_autograd_modules_breaks_the_contract(tmp_path):
+    project = copy_of_the_project(tmp_path)
+    backprop = project / "autograd" / "backprop.py"
+    # value.py imports backprop for Value.backward; an import back makes the cycle the contract forbids.
+    backprop.write_text(backprop.read_text() + "\n\ndef _cycle():\n    from . import value  # noqa\n")
+    result = lint_imports(project)
+    assert result.returncode == 1
+    assert "No import cycles among the modules of a package BROKEN" in result.stdout
+    assert "No cycles are allowed in autograd." in result.stdout
+
+
+@pytest.mark.parametrize(
+    "package, module, imports_back",
+    [
+        # nn.module no longer knows the engines; an import of one makes the old cycle again.
+        ("nn", "module.py", "from .engines import tape"),
+        # The CLI's subcommands import cli.common; common importing the parser closes a loop.
+        ("viz/cli", "common.py", "from . import parser"),
+    ],
+)
+def test_an_import_cycle_in_nn_or_viz_breaks_the_contract(tmp_path, package, module, imports_back):
+    project = copy_of_the_project(tmp_path)
+    path = project / package / module
+    path.write_text(path.read_text() + f"\n\ndef _cycle():\n    {imports_back}  # noqa\n")
+    result = lint_imports(project)
+    assert result.returncode == 1
+    assert "No import cycles among the modules of a package BROKEN" in result.stdout

@@ -17,15 +17,36 @@ require_own("nn")
 BACKPROP_LAB = True
 """Marks this viz as backprop-lab's."""
 
+# The subpackages, lowest first: graph <- steps, plots <- network <- cli (import-linter checks it).
+
+from nn import compare_with_torch  # noqa: E402  (the bridge to PyTorch lives in nn; shown here too)
+
 from .graph import GraphvizNotFound, draw_graph, render  # noqa: E402  (after the check above)
 from .network import draw_network  # noqa: E402
-from .player import StepPlayer, save_steps_html, save_steps_svg  # noqa: E402
-from .plot_activations import plot_activation_histograms, plot_activations  # noqa: E402
-from .plot_boundary import plot_decision_boundary, plot_hidden_space  # noqa: E402
-from .plot_features import plot_feature_space  # noqa: E402
-from .plot_landscape import plot_loss_landscape  # noqa: E402
-from .plot_training import plot_gradient_flow, plot_history  # noqa: E402
-from .steps import BackwardStep, ForwardStep, InputGrad, SeedStep, backprop_steps  # noqa: E402
+from .plots import (  # noqa: E402
+    plot_activation_histograms,
+    plot_activations,
+    plot_decision_boundary,
+    plot_feature_space,
+    plot_gradient_flow,
+    plot_hidden_space,
+    plot_history,
+    plot_loss_landscape,
+)
+from .steps import (  # noqa: E402
+    BackwardStep,
+    ForwardStep,
+    InputGrad,
+    SeedStep,
+    StepPlayer,
+    backprop_steps,
+    save_steps_html,
+    save_steps_svg,
+)
+
+# isort: split
+# The live widgets come last: they use the names above (ipywidgets is checked when one is made).
+from .live import Backprop, Playground  # noqa: E402
 
 __all__ = [
     "draw_graph",
@@ -48,4 +69,7 @@ __all__ = [
     "plot_activation_histograms",
     "plot_loss_landscape",
     "draw_network",
+    "Playground",
+    "Backprop",
+    "compare_with_torch",
 ]

@@ -17,7 +17,7 @@ import numpy as np
 
 import nn
 
-from . import colors, plane
+from .plots import colors, plane
 
 FONT = "Helvetica"
 PICTURE = 24  # the pictures' grid: PICTURE x PICTURE cells

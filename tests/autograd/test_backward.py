@@ -48,7 +48,7 @@ def test_leaf_kinds_are_leaves_and_ops_are_not():
     assert isinstance(y.parents[1], ag.Constant)
     assert not y.is_leaf
     assert (x.op, y.op) == ("", "add")
-    assert x.op_entry is None and y.op_entry is ag.TABLE["add"]
+    assert x.made_by is None and y.made_by is ag.TABLE["add"]
 
 
 # Accumulation semantics.
@@ -324,3 +324,44 @@ def test_gradcheck_raises_with_a_table_on_a_wrong_derivative():
     assert float(x_row[3]) == pytest.approx(2 * math.cos(0.5), rel=1e-6)
     assert y_row[0] == "x1" and y_row[-1] == "ok"  # d/dy = sin x is right
     assert issubclass(ag.GradcheckError, AssertionError)
+
+
+# The reference backward pass: the chain rule as a dict, one report per edge.
+
+
+def test_reference_backward_gives_the_hand_derived_gradients_and_reports_each_edge_in_order():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    m = a * b
+    y = m + a  # dy/da = b + 1 = 4, dy/db = a = 2
+    edges = []
+    grads = ag.reference_backward(y, on_step=lambda *edge: edges.append(edge))
+    assert grads == {y: 1.0, m: 1.0, a: 4.0, b: 2.0}
+    # (node, position, parent, upstream, local, grad_after)
+    assert edges == [
+        (y, 0, m, 1.0, 1.0, 1.0),
+        (y, 1, a, 1.0, 1.0, 1.0),
+        (m, 0, a, 1.0, 3.0, 4.0),
+        (m, 1, b, 1.0, 2.0, 2.0),
+    ]
+    assert [v.grad for v in (y, m, a, b)] == [0.0, 0.0, 0.0, 0.0]  # no .grad touched
+
+
+def test_reference_backward_passes_over_an_infinite_derivative_that_no_gradient_flows_through():
+    x = Value(0.0)
+    root = ag.sqrt(x) * 0.0  # d sqrt(x)/dx is infinite at 0, but upstream is 0 there
+    edges = []
+    grads = ag.reference_backward(root, on_step=lambda *edge: edges.append(edge))
+    assert grads[x] == 0.0
+    assert edges[-1][-3:] == (0.0, None, 0.0)  # upstream, local, grad_after of sqrt's edge
+    root.backward()
+    assert x.grad == 0.0  # the fast path agrees
+
+
+def test_reference_backward_raises_where_an_infinite_derivative_is_needed_as_the_fast_path_does():
+    x = Value(0.0)
+    with pytest.raises(ag.DomainError, match=r"^sqrt: the derivative of sqrt\(a\) is infinite here"):
+        ag.reference_backward(ag.sqrt(x))
+    with pytest.raises(ag.DomainError, match=r"^sqrt: the derivative of sqrt\(a\) is infinite here"):
+        ag.sqrt(x).backward()
+    with pytest.raises(TypeError, match="^reference_backward needs a Value, got float$"):
+        ag.reference_backward(1.0)

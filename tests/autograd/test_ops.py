@@ -1,128 +1,37 @@
 """Every op of the table against its hand-derived derivative and against finite differences.
 
-Each derivative below is written by hand with ``math`` (not read from the op table), so a
-wrong rule in the table cannot agree with itself. ``autograd.gradcheck`` then compares the
-engine with central differences at the same points.
+The cases come from the shared table ``op_cases.py``: each derivative there is written by
+hand with ``math`` (not read from the op table), so a wrong rule in the table cannot agree
+with itself. ``autograd.gradcheck`` then compares the engine with central differences at
+the same points.
 """
 
 import math
 
 import pytest
+from op_cases import ROWS
 
 import autograd as ag
 from autograd import TABLE, Constant, Value
 
 
-def sig(a):
-    """The logistic function by its definition, for moderate a."""
-    return 1.0 / (1.0 + math.exp(-a))
+def _cases(arity):
+    """(name, build, value, derivative, point) for every hand-checked point of the ops with this arity."""
+    for row in ROWS.values():
+        if row.arity == arity:
+            for case in row.cases:
+                for point in case.points:
+                    yield row.name, case.build, case.value, case.derivative, point
 
 
-# name, build from Values, forward by hand, derivative by hand, points away from any kink.
-UNARY = [
-    ("neg", lambda x: -x, lambda a: -a, lambda a: -1.0, [-1.5, 0.3, 2.0]),
-    ("abs", lambda x: abs(x), abs, lambda a: math.copysign(1.0, a), [-1.5, 0.3, 2.0]),
-    ("exp", ag.exp, math.exp, math.exp, [-2.0, 0.1, 3.0]),
-    ("log", ag.log, math.log, lambda a: 1.0 / a, [0.2, 1.0, 5.0]),
-    ("sqrt", ag.sqrt, math.sqrt, lambda a: 1.0 / (2.0 * math.sqrt(a)), [0.04, 1.0, 9.0]),
-    ("sin", ag.sin, math.sin, math.cos, [-2.0, 0.0, 1.3]),
-    ("cos", ag.cos, math.cos, lambda a: -math.sin(a), [-2.0, 0.0, 1.3]),
-    ("tanh", ag.tanh, math.tanh, lambda a: 1.0 - math.tanh(a) ** 2, [-2.0, 0.0, 0.7]),
-    ("sigmoid", ag.sigmoid, sig, lambda a: sig(a) * (1.0 - sig(a)), [-3.0, 0.0, 2.5]),
-    ("relu", ag.relu, lambda a: max(a, 0.0), lambda a: 1.0 if a > 0 else 0.0, [-1.2, 0.5, 3.0]),
-    (
-        "leaky_relu",
-        ag.leaky_relu,  # default slope 0.01
-        lambda a: a if a > 0 else 0.01 * a,
-        lambda a: 1.0 if a > 0 else 0.01,
-        [-1.2, 0.5],
-    ),
-    (
-        "leaky_relu",
-        lambda x: ag.leaky_relu(x, slope=0.2),
-        lambda a: a if a > 0 else 0.2 * a,
-        lambda a: 1.0 if a > 0 else 0.2,
-        [-1.2, 0.5],
-    ),
-    ("softplus", ag.softplus, lambda a: math.log(1.0 + math.exp(a)), sig, [-3.0, 0.0, 2.0]),
-    (
-        "elu",
-        ag.elu,  # default alpha 1.0
-        lambda a: a if a > 0 else math.exp(a) - 1.0,
-        lambda a: 1.0 if a > 0 else math.exp(a),
-        [-1.5, 0.4],
-    ),
-    (
-        "elu",
-        lambda x: ag.elu(x, alpha=2.0),
-        lambda a: a if a > 0 else 2.0 * (math.exp(a) - 1.0),
-        lambda a: 1.0 if a > 0 else 2.0 * math.exp(a),
-        [-1.5, 0.4],
-    ),
-    ("powc", lambda x: x**2, lambda a: a * a, lambda a: 2.0 * a, [-1.5, 0.5, 2.0]),
-    ("powc", lambda x: x**3, lambda a: a**3, lambda a: 3.0 * a * a, [-1.5, 0.5, 2.0]),
-    ("powc", lambda x: x**-1, lambda a: 1.0 / a, lambda a: -1.0 / (a * a), [-2.0, 0.5, 3.0]),
-    ("powc", lambda x: x**0.5, math.sqrt, lambda a: 0.5 / math.sqrt(a), [0.25, 4.0]),
-    ("powc", lambda x: x**-1.5, lambda a: a**-1.5, lambda a: -1.5 * a**-2.5, [0.25, 4.0]),
-    ("powc", lambda x: x**0, lambda a: 1.0, lambda a: 0.0, [-2.0, 0.5]),
-]
-
-# name, build from two Values, forward by hand, (d/da, d/db) by hand, points (a, b).
-BINARY = [
-    ("add", lambda x, y: x + y, lambda a, b: a + b, lambda a, b: (1.0, 1.0), [(0.5, -2.0), (3.0, 1.5)]),
-    ("sub", lambda x, y: x - y, lambda a, b: a - b, lambda a, b: (1.0, -1.0), [(0.5, -2.0), (3.0, 1.5)]),
-    ("mul", lambda x, y: x * y, lambda a, b: a * b, lambda a, b: (b, a), [(0.5, -2.0), (3.0, 1.5)]),
-    (
-        "div",
-        lambda x, y: x / y,
-        lambda a, b: a / b,
-        lambda a, b: (1.0 / b, -a / (b * b)),
-        [(0.5, -2.0), (3.0, 1.5), (-1.0, 0.25)],
-    ),
-    (
-        "pow",
-        lambda x, y: x**y,
-        lambda a, b: a**b,
-        lambda a, b: (b * a ** (b - 1.0), a**b * math.log(a)),
-        [(0.5, 2.0), (2.0, -1.5), (1.3, 0.0), (3.0, 0.5)],
-    ),
-]
+UNARY_CASES = [pytest.param(*c, id=f"{c[0]}-{c[-1]}") for c in _cases(1)]
+BINARY_CASES = [pytest.param(n, b, f, df, *p, id=f"{n}-{p[0]}-{p[1]}") for n, b, f, df, p in _cases(2)]
+NARY_CASES = [pytest.param(*c, id=f"{c[0]}-{len(c[-1])}") for c in _cases(None)]
 
 
-def softmax(values):
-    total = sum(math.exp(v) for v in values)
-    return [math.exp(v) / total for v in values]
-
-
-# n-ary ops: name, build from a list of Values, forward by hand, gradient list by hand.
-NARY = [
-    ("sum", ag.sum, sum, lambda values: [1.0] * len(values)),
-    ("logsumexp", ag.logsumexp, lambda values: math.log(sum(math.exp(v) for v in values)), softmax),
-]
-NARY_POINTS = [[0.7], [0.5, -1.0], [-1.0, -0.5, 0.0, 0.5, 1.0]]
-
-
-def _unary_cases():
-    for name, build, f, df, points in UNARY:
-        for a in points:
-            yield pytest.param(name, build, f, df, a, id=f"{name}-{a}")
-
-
-UNARY_CASES = list(_unary_cases())
-
-
-def _binary_cases():
-    for name, build, f, df, points in BINARY:
-        for a, b in points:
-            yield pytest.param(name, build, f, df, a, b, id=f"{name}-{a}-{b}")
-
-
-BINARY_CASES = list(_binary_cases())
-
-
-def test_every_op_in_the_table_has_hand_derived_cases_here():
-    covered = {case[0] for case in UNARY} | {case[0] for case in BINARY} | {case[0] for case in NARY}
-    assert covered == set(TABLE)
+def test_every_op_in_the_table_has_a_row_of_hand_derived_cases():
+    assert set(ROWS) == set(TABLE)
+    assert all(row.cases and row.arity == TABLE[row.name].arity for row in ROWS.values())
 
 
 @pytest.mark.parametrize("name, build, f, df, a", UNARY_CASES)
@@ -157,8 +66,7 @@ def test_binary_op_passes_gradcheck(name, build, f, df, a, b):
     assert ag.gradcheck(build, [a, b])
 
 
-@pytest.mark.parametrize("name, build, f, df", NARY, ids=[case[0] for case in NARY])
-@pytest.mark.parametrize("values", NARY_POINTS, ids=len)
+@pytest.mark.parametrize("name, build, f, df, values", NARY_CASES)
 def test_n_ary_op_is_one_node_with_the_hand_derived_value_and_gradients(name, build, f, df, values):
     xs = [Value(v, label=f"x{i}") for i, v in enumerate(values)]
     y = build(xs)
@@ -180,7 +88,7 @@ def test_sum_of_a_repeated_operand_counts_each_edge():
 
 def test_rule_text_reads_the_rule_from_the_table():
     assert TABLE["sin"].rule_text(0) == "d sin(a)/da = cos(a)"
-    assert TABLE["div"].rule_text(1) == "d a / b/db = -a/b² = -out/b"
+    assert TABLE["div"].rule_text(1) == "d (a / b)/db = -a/b² = -out/b"
     assert TABLE["sum"].rule_text(2, 3) == "d (a1 + ... + an)/da3 = 1"
     assert (
         TABLE["logsumexp"].rule_text(1, 3)
@@ -330,18 +238,11 @@ def test_two_to_the_x_is_a_pow_node_with_a_constant_base():
     assert isinstance(y.parents[0], Constant) and y.parents[0].data == 2.0
 
 
+# Every one-input function of the table, with its value by hand (the row's first case).
 FUNCTIONS = {
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "sin": math.sin,
-    "cos": math.cos,
-    "tanh": math.tanh,
-    "sigmoid": sig,
-    "relu": lambda a: max(a, 0.0),
-    "leaky_relu": lambda a: a,
-    "softplus": lambda a: math.log1p(math.exp(a)),
-    "elu": lambda a: a,
+    TABLE[row.name].function: row.cases[0].value
+    for row in ROWS.values()
+    if row.arity == 1 and TABLE[row.name].function
 }
 
 
@@ -359,7 +260,7 @@ def test_module_functions_and_methods_build_the_same_node(name):
     x = Value(0.7)
     by_function = getattr(ag, name)(x)
     by_method = getattr(x, name)()
-    assert by_function.op_entry is by_method.op_entry
+    assert by_function.made_by is by_method.made_by
     assert by_function.parents == by_method.parents == (x,)
     assert by_function.data == by_method.data
 
@@ -377,3 +278,14 @@ def test_repr_shows_data_grad_label_and_op():
     y = x * 3
     assert repr(x) == "Value(data=2, grad=0, label='x')"
     assert repr(y) == "Value(data=6, grad=0, op='mul')"
+
+
+def test_the_tables_templates_write_an_op_with_any_operand_texts():
+    assert TABLE["mul"].write(["x", "2"]) == "x * 2"
+    assert TABLE["sin"].write(["w1 * x"]) == "sin(w1 * x)"
+    assert TABLE["powc"].bind(k=3).write(["x"]) == "x ** 3" and TABLE["powc"].bind(k=3).formula == "a ** 3"
+    assert TABLE["logsumexp"].write(["x1", None, "x9"]) == "log(exp(x1) + … + exp(x9))"
+    assert TABLE["sum"].write(["x", "y", "z"]) == "x + y + z"
+    # Where the template brackets an input itself, a negative number there needs none: exp(-3), 2 * (-3).
+    assert TABLE["exp"].bracketed(0) and TABLE["logsumexp"].bracketed(2)
+    assert not TABLE["mul"].bracketed(1) and not TABLE["sum"].bracketed(0)

@@ -3,7 +3,8 @@
 A program is a list of steps; each step applies one op to operands picked from the pool
 of inputs and earlier results (recent ones more often, so graphs get deep and reuse
 nodes). The output is the sum of every result, so every node counts. Operands are put
-into each op's domain by construction (log of a*a + 0.5, never of a), so any input works.
+into each op's domain by construction (log of a*a + 0.5, never of a: each row's
+``anywhere`` in the shared table ``op_cases.py``), so any input works.
 """
 
 import math
@@ -11,47 +12,11 @@ import math
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from op_cases import ROWS
 
 import autograd as ag
 from autograd import TABLE, Value
 
-
-def positive(a):
-    """a*a + 0.5 > 0 for every a: keeps log, sqrt, div and real powers in their domain."""
-    return a * a + 0.5
-
-
-def power(a, k):
-    # Integer powers are defined for every base; the others need a base > 0.
-    return a**k if k >= 0 and k == int(k) else positive(a) ** k
-
-
-# op name -> (number of operands, build(setting, *operands)); None: any number.
-BUILDERS = {
-    "add": (2, lambda s, a, b: a + b),
-    "sub": (2, lambda s, a, b: a - b),
-    "mul": (2, lambda s, a, b: a * b),
-    "div": (2, lambda s, a, b: a / positive(b)),
-    "pow": (2, lambda s, a, b: positive(a) ** b),
-    "powc": (1, lambda k, a: power(a, k)),
-    "neg": (1, lambda s, a: -a),
-    "abs": (1, lambda s, a: abs(a)),
-    "exp": (1, lambda s, a: ag.exp(a)),
-    "log": (1, lambda s, a: ag.log(positive(a))),
-    "sqrt": (1, lambda s, a: ag.sqrt(positive(a))),
-    "sin": (1, lambda s, a: ag.sin(a)),
-    "cos": (1, lambda s, a: ag.cos(a)),
-    "tanh": (1, lambda s, a: ag.tanh(a)),
-    "sigmoid": (1, lambda s, a: ag.sigmoid(a)),
-    "relu": (1, lambda s, a: ag.relu(a)),
-    "leaky_relu": (1, lambda slope, a: ag.leaky_relu(a, slope=slope)),
-    "softplus": (1, lambda s, a: ag.softplus(a)),
-    "elu": (1, lambda alpha, a: ag.elu(a, alpha=alpha)),
-    "sum": (None, lambda s, *a: ag.sum(a)),
-    "logsumexp": (None, lambda s, *a: ag.logsumexp(a)),
-}
-SETTINGS = {"powc": (2, 3, -1, 0.5, -1.5), "leaky_relu": (0.01, 0.2), "elu": (1.0, 0.5)}
-KINKED = {"abs", "relu", "leaky_relu", "elu"}  # not differentiable at 0: finite differences there are wrong
 BOUND = 10.0  # results beyond it are discarded, so nothing overflows and the numbers stay well-conditioned
 
 # Central differences agree with the exact gradient to about eps^2 (truncation) plus
@@ -61,10 +26,10 @@ ATOL, RTOL = 1e-5, 1e-3
 
 @st.composite
 def steps(draw):
-    name = draw(st.sampled_from(sorted(BUILDERS)))
-    arity = BUILDERS[name][0] or draw(st.integers(1, 4))
+    name = draw(st.sampled_from(sorted(ROWS)))
+    arity = ROWS[name].arity or draw(st.integers(1, 4))
     picks = tuple(draw(st.integers(0, 7)) for _ in range(arity))
-    setting = draw(st.sampled_from(SETTINGS[name])) if name in SETTINGS else None
+    setting = draw(st.sampled_from(ROWS[name].settings))
     return name, picks, setting
 
 
@@ -80,9 +45,9 @@ def run(program, inputs, screen=False):
     results = []
     for name, picks, setting in program:
         operands = [pool[-1 - i % len(pool)] for i in picks]
-        if screen and name in KINKED:
+        if screen and ROWS[name].kinked:
             assume(abs(operands[0].data) > 1e-3)
-        out = BUILDERS[name][1](setting, *operands)
+        out = ROWS[name].anywhere(setting, *operands)
         if screen:
             assume(abs(out.data) <= BOUND)
         pool.append(out)
@@ -109,7 +74,7 @@ EXAMPLES = settings(derandomize=True, database=None, deadline=None, max_examples
 
 
 def test_the_random_programs_use_every_op_of_the_table():
-    assert set(BUILDERS) == set(TABLE)
+    assert set(ROWS) == set(TABLE)
 
 
 @EXAMPLES
@@ -167,11 +132,24 @@ def test_second_derivatives_agree_with_differences_of_the_gradient_on_random_gra
 
 
 def test_a_graph_with_every_op_of_the_table_passes_gradcheck():
-    program = [
-        (name, (0, 1, 2)[: BUILDERS[name][0] or 3], SETTINGS.get(name, (None,))[-1]) for name in BUILDERS
-    ]
+    program = [(name, (0, 1, 2)[: row.arity or 3], row.settings[-1]) for name, row in ROWS.items()]
     point = [0.3, -0.8, 1.1]
     out = run(program, [Value(x) for x in point])
     assert {n.op for n in ag.topological_order(out)} >= set(TABLE)
     assert math.isfinite(out.data)
     assert ag.gradcheck(lambda *xs: run(program, xs), point)
+
+
+@EXAMPLES
+@given(programs, points)
+def test_the_reference_backward_pass_and_the_fast_path_give_the_same_gradients_on_random_graphs(
+    program, point
+):
+    leaves, out = screened(program, point)
+    edges = []
+    reference = ag.reference_backward(out, on_step=lambda *step: edges.append(step))
+    out.backward()
+    order = ag.topological_order(out)
+    assert set(reference) == set(order)
+    assert all(reference[v] == v.grad for v in order)  # the same products, added in the same order
+    assert len(edges) == sum(len(v.parents) for v in order)

@@ -78,7 +78,7 @@ def test_optimizer_arguments_are_checked():
         nn.SGD([], lr=0.1)
     with pytest.raises(ValueError, match="lr must be > 0"):
         nn.SGD([Parameter(1.0)], lr=0.0)
-    with pytest.raises(ValueError, match="momentum must be in"):
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\], got 1.5"):
         nn.SGD([Parameter(1.0)], lr=0.1, momentum=1.5)
     with pytest.raises(TypeError, match="Values to optimise"):
         nn.SGD([1.0], lr=0.1)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-import nn.module
+import nn.saving
 
 X = np.array([[0.5, -1.0], [1.5, 2.0], [-0.3, 0.1]])
 
@@ -117,7 +117,7 @@ def test_a_failure_mid_save_leaves_the_old_file_intact_and_no_temporary_file(tmp
         f.write('{"format": "backprop-lab model", "half')
         raise failure
 
-    monkeypatch.setattr(nn.module.json, "dump", dump_half_then_fail)
+    monkeypatch.setattr(nn.saving.json, "dump", dump_half_then_fail)
     with pytest.raises(type(failure)):
         nn.MLP(2, [3, 1], seed=1).save(path)
     monkeypatch.undo()

@@ -8,8 +8,8 @@ import pytest
 import autograd
 import nn
 from autograd import Parameter
-from nn import tape_engine
-from nn.tape_engine import NotTraceable
+from nn.engines import NotTraceable
+from nn.engines import tape as tape_engine
 
 SCALAR, TAPE = nn.ENGINES["scalar"], nn.ENGINES["tape"]
 
@@ -407,3 +407,10 @@ def test_a_copy_of_a_model_starts_with_no_tapes_and_predicts_with_its_own_weight
     assert not np.allclose(twin.predict(X2), model.predict(X2))
     model.layers[0].neurons[0].w[0].data += 1.0
     np.testing.assert_array_equal(twin.predict(X2), model.predict(X2))
+
+
+def test_the_tape_s_old_path_nn_tape_engine_is_the_module_nn_engines_tape():
+    import nn.tape_engine
+
+    assert nn.tape_engine is tape_engine
+    assert nn.tape_engine.NotTraceable is NotTraceable and nn.tape_engine.predict is tape_engine.predict

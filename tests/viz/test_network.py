@@ -11,8 +11,8 @@ import pytest
 
 import nn
 import viz
-from viz import colors
 from viz.network import SHADES, edge_width
+from viz.plots import colors
 
 SVG = "{http://www.w3.org/2000/svg}"
 NODE = re.compile(r'^\s*"?([\w.]+)"? \[(.*)\]$')
