@@ -105,6 +105,7 @@ def fit(
             order = rng.permutation(len(X)) if batch < len(X) else np.arange(len(X))
             total_loss, seen, correct, steps = 0.0, 0, 0, 0
             grads = dict.fromkeys(layer_weights, 0.0)
+            level = decision_threshold(model, threshold) if classify else None
             try:
                 for start in range(0, len(X), batch):
                     idx = order[start : start + batch]
@@ -115,7 +116,7 @@ def fit(
                     total_loss += batch_loss * len(idx)
                     seen += len(idx)
                     if classify:
-                        correct += count_correct(outputs, y[idx], decision_threshold(model, threshold))
+                        correct += count_correct(outputs, y[idx], level)
                     for name, value in flow.items():
                         grads[name] += value
                     if ctrl_c.pressed:
@@ -138,7 +139,8 @@ def fit(
                     {name: g / steps for name, g in grads.items()},
                 )
                 bar.update(1)
-                bar.set_postfix(_summary(history), refresh=False)
+                if progress:  # a hidden bar would still format the figures
+                    bar.set_postfix(_summary(history), refresh=False)
             if ctrl_c.pressed:
                 history.interrupted = True
                 break
