@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,9 +36,12 @@ class TraceError(ValueError):
     """The function cannot be replayed over a batch: the message says why and what to do."""
 
 
-@dataclass(frozen=True)
-class Node:
-    """One node of a recorded program; ``parents`` are positions in the program."""
+class Node(NamedTuple):
+    """One node of a recorded program; ``parents`` are positions in the program.
+
+    A named tuple rather than a frozen dataclass: a program has a node per Value of the
+    graph, and a tuple is made several times faster (a fifth of the time to record a network).
+    """
 
     kind: str  # "input", "parameter", "constant" or "op"
     op: Op | None = None
