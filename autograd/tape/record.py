@@ -203,8 +203,9 @@ def _identity_operand(v: Value) -> Value | None:
 
 
 def _node(v: Value, position: dict, column: dict) -> Node:
-    if not v.is_leaf:
-        return Node("op", v.made_by, tuple(position[id(p)] for p in v.parents), label=v.label)
+    op = v.made_by
+    if op is not None:
+        return Node("op", op, tuple([position[id(p)] for p in v.parents]), None, v.label)
     if id(v) in column:
         return Node("input", leaf=column[id(v)], label=v.label)
     if isinstance(v, Constant):
@@ -215,7 +216,7 @@ def _node(v: Value, position: dict, column: dict) -> Node:
 def _check_outputs_use_inputs(program: Program) -> None:
     uses_input = []
     for node in program.nodes:
-        uses_input.append(node.kind == "input" or any(uses_input[p] for p in node.parents))
+        uses_input.append(node.kind == "input" or any(map(uses_input.__getitem__, node.parents)))
     for i, out in enumerate(program.outputs):
         if not uses_input[out]:
             raise TraceError(
