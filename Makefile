@@ -1,6 +1,7 @@
 # The two commands of the README: `make demo` and `make test`. Both set everything up
 # on a fresh machine: a .venv with the project, Graphviz's dot (and, for the tests,
 # Chromium with its driver), installing the Debian packages when run as root.
+# `make speed` prints the speed table of the README (benchmarks/, not a test).
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,13 +11,19 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TOOLS_STAMP := $(VENV)/.installed-tools-$(shell cksum pyproject.toml | cut -d' ' -f1)
 VIZ_JS := viz/graph/viz-global.js
 
-.PHONY: demo test setup setup-tools docs package test-versions student system-dot system-browser system-npm lint clean
+.PHONY: demo test speed setup setup-tools docs package test-versions student system-dot system-browser system-npm lint clean
 
 demo: setup system-dot
 	$(BIN)/backprop-lab demo --out demo-out
 
 test: setup system-dot system-browser lint setup-tools system-npm
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbmake tests notebooks
+
+# The speed table the README quotes (benchmarks/table.py): a few minutes, not part of
+# `make test`. It makes one venv per pyenv Python under .bench-venvs/ on its first run.
+speed: setup
+	$(BIN)/python -c 'import micrograd' 2>/dev/null || $(BIN)/python -m pip install --quiet 'micrograd==0.1.0'
+	$(BIN)/python -m benchmarks.table
 
 setup: $(STAMP) $(VIZ_JS)
 
@@ -90,4 +97,4 @@ system-npm:
 	$(call need,npm,npm,--no-install-recommends)
 
 clean:
-	rm -rf $(VENV) $(VIZ_JS) demo-out student .pytest_cache .ruff_cache .hypothesis site dist build .cache .nox
+	rm -rf $(VENV) $(VIZ_JS) .bench-venvs demo-out student .pytest_cache .ruff_cache .hypothesis site dist build .cache .nox

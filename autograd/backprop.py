@@ -101,15 +101,17 @@ def topological_order(root) -> list:
     million ops works at Python's default recursion limit.
     """
     _check_value(root, "expected a Value")
-    return _depth_first(root, zero_interior=False)
+    return _depth_first(root, zero_interior=False, constants=True)
 
 
 _DONE = object()  # on the stack above a node: "its operands are done, append it"
 
 
-def _depth_first(root, zero_interior):
+def _depth_first(root, zero_interior, constants):
     """topological_order; with zero_interior, it also sets interior grads to 0 on the way
-    (backward needs that, and doing it here saves a pass over a large graph)."""
+    (backward needs that, and doing it here saves a pass over a large graph). Without
+    constants, plain number operands stay floats in their node and are left out (the
+    float backward pass reads them there); with it, they become their Constant leaves."""
     visited = set()
     order = []
     stack = [root]
@@ -139,9 +141,11 @@ def _depth_first(root, zero_interior):
                     push(p)
         else:
             b = v._b
-            if b is not None and b not in visited:
+            if constants and (a.__class__ is float or b.__class__ is float):
+                a, b = v.parents
+            if b is not None and b.__class__ is not float and b not in visited:
                 push(b)
-            if a not in visited:
+            if a.__class__ is not float and a not in visited:
                 push(a)
     order.reverse()
     return order
@@ -174,7 +178,7 @@ def backward(root, create_graph: bool = False) -> None:
     """
     with gc_paused(not create_graph):
         _check_value(root, "backward needs a Value")
-        order = _depth_first(root, zero_interior=True)
+        order = _depth_first(root, zero_interior=True, constants=create_graph)
         leaves = [v for v in order if v._a is None]
         held = [v.grad for v in leaves]
         try:
@@ -245,9 +249,14 @@ def _chain_rule_floats(order):
                 continue  # nothing to pass on (and the local rule need not run)
             b = v._b
             if b is not None:
-                da, db = v._op.local(FLOATS, v.data, a.data, b.data)
-                a.grad += g * da
-                b.grad += g * db
+                if b.__class__ is float:  # a plain number operand: its gradient is not kept
+                    a.grad += g * v._op.local(FLOATS, v.data, a.data, b)[0]
+                elif a.__class__ is float:
+                    b.grad += g * v._op.local(FLOATS, v.data, a, b.data)[1]
+                else:
+                    da, db = v._op.local(FLOATS, v.data, a.data, b.data)
+                    a.grad += g * da
+                    b.grad += g * db
             elif type(a) is tuple:
                 for p, d in zip(a, v._op.local(FLOATS, v.data, *[p.data for p in a])):
                     p.grad += g * d

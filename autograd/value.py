@@ -11,6 +11,7 @@ its output is no longer referenced (no reference cycles for the garbage collecto
 from __future__ import annotations
 
 import inspect
+import math
 from numbers import Real
 
 from . import backprop, ops
@@ -24,9 +25,10 @@ _new = object.__new__
 def _operator(op: ops.Op, reflected: bool = False):
     """The method of a binary operator: ``x + y`` (or, reflected, ``2 + x``) applies op.
 
-    The one place where an operand that is not a Value becomes one: a plain number
-    becomes a Constant leaf, anything else gives NotImplemented (Python then tries the
-    other side, or raises its TypeError).
+    The one place where an operand that is not a Value is taken in: a plain number is
+    kept as a float in the node and becomes a Constant leaf when ``parents`` is read,
+    anything else gives NotImplemented (Python then tries the other side, or raises its
+    TypeError).
     """
 
     def operator(self, other):
@@ -78,6 +80,10 @@ class Value:
     # for the cyclic garbage collector to scan (about a quarter of the time to build a
     # graph). _a is None for a leaf, the operand of a unary op, the first of a binary op
     # (_b the second), or the tuple of operands of an n-ary op (sum, logsumexp).
+    # A plain number operand of a binary op (the 0.5 of x * 0.5) is kept as a float in
+    # its slot: the collector does not track floats, so the node costs one tracked object
+    # instead of two. ``parents`` turns it into its Constant leaf the first time someone
+    # looks (a picture, the tape), and keeps that leaf, so it is the same object after.
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands of the op that made this node, in order, repeats kept."""
@@ -87,7 +93,13 @@ class Value:
         if type(a) is tuple:
             return a
         b = self._b
-        return (a,) if b is None else (a, b)
+        if b is None:
+            return (a,)
+        if type(a) is float:
+            self._a = a = _unfolded(self, a, 0)
+        elif type(b) is float:
+            self._b = b = _unfolded(self, b, 1)
+        return (a, b)
 
     @property
     def op(self) -> str:
@@ -119,7 +131,7 @@ class Value:
     def __float__(self):
         return self.data
 
-    # Arithmetic. Plain numbers on either side become Constant leaves (see _operator).
+    # Arithmetic. Plain numbers on either side become Constant leaves (see parents).
     __add__ = _operator(ops.ADD)
     __radd__ = _operator(ops.ADD, reflected=True)
     __sub__ = _operator(ops.SUB)
@@ -158,7 +170,9 @@ class Value:
 
         Interior nodes show the gradient of this pass. Leaves (inputs, parameters)
         accumulate: a second ``backward()`` adds to their ``grad``, as in PyTorch,
-        until ``zero_grad()`` sets it back to 0. With ``create_graph=True`` the
+        until ``zero_grad()`` sets it back to 0. A plain number's Constant (the 3 of
+        ``3 * x``) is the exception: it shows the gradient of the last pass only (see
+        ``Constant``). With ``create_graph=True`` the
         gradients are Values, themselves graphs, so they can be differentiated again;
         a leaf's grad then refers to a graph that uses the leaf (a reference cycle, as in
         PyTorch): call ``zero_grad()`` when done, or use ``autograd.grad``, which
@@ -184,7 +198,14 @@ class Parameter(Value):
 
 
 class Constant(Value):
-    """A plain number that entered the graph as an operand, such as the 3 in ``3 * x``."""
+    """A plain number that entered the graph as an operand, such as the 3 in ``3 * x``.
+
+    Its ``grad`` is d output / d number. Until someone reads the ``parents`` of the node
+    that uses it, the number is a float inside that node (no object to track, see
+    ``Value.parents``), and backward does not compute its gradient; the Constant is made
+    then, with the gradient of the last backward pass (not a sum over earlier passes: a
+    number is nobody's parameter). From then on it is a leaf like any other.
+    """
 
     __slots__ = ()
     is_constant = True
@@ -240,18 +261,36 @@ def _first_not_finite(op, operands) -> DomainError:
 
 
 def _constant(x):
-    """x as a Constant leaf, or None when x is not a real number."""
+    """x as a constant operand: a finite float, kept in its node until ``parents`` makes
+    it a Constant leaf (see Value.parents); None when x is not a real number."""
     kind = type(x)
     if kind is not float and kind is not int and (kind is bool or not isinstance(x, Real)):
         return None
-    x = as_float(x, "Constant")
+    return as_float(x, "Constant")
+
+
+def _constant_leaf(x: float, scope):
     c = _new(Constant)
     c.data = x
     c.grad = 0.0
     c.label = ""
     c._op = None
     c._a = c._b = None
-    c.scope = STATE.scope
+    c.scope = scope
+    return c
+
+
+def _unfolded(v, x: float, k: int):
+    """The Constant leaf of the number x, operand k of node v, with the gradient the last
+    backward pass would have given it: d out / d x = v.grad * d v / d x (x is used by v only)."""
+    c = _constant_leaf(x, v.scope)
+    g = v.grad
+    if type(g) is float and g != 0.0:
+        operands = (x, v._b.data) if k == 0 else (v._a.data, x)
+        try:
+            c.grad = g * v._op.local(FLOATS, v.data, *operands)[k]
+        except ArithmeticError:
+            c.grad = math.inf  # the derivative overflows; backward never needed it
     return c
 
 
@@ -298,8 +337,9 @@ def _unary(op, a):
 
 
 def _binary(op, a, b):
-    x = a.data
-    y = b.data
+    """The node op(a, b); one of a and b may be a float (a plain number, see parents)."""
+    x = a if a.__class__ is float else a.data
+    y = b if b.__class__ is float else b.data
     if op.valid is not None and not op.valid(x, y):
         raise domain_error(op, (a, b))
     try:

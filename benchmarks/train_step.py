@@ -10,6 +10,9 @@ state that ``step(state)`` needs, and one call of ``step`` makes ``steps`` train
 steps, so adding an engine is adding a row. The rows:
 
 - micrograd 0.1.0, as in its demo (the reference of the ratios);
+- backprop-lab's scalar engine in a hand-written loop, as the notebooks teach it:
+  forward, loss, ``zero_grad``, ``backward``, a plain SGD update, collector on, no
+  special call (what a user's own loop costs);
 - backprop-lab's scalar engine through ``nn.fit(engine="scalar")``, one call per step;
 - backprop-lab's batch tape through ``nn.fit`` (``engine="auto"`` picks the tape here):
   one call per step (``epochs=1``: fit's own set-up counts in every step), and one call
@@ -105,6 +108,22 @@ def fit_step(engine, epochs=1):
     return step
 
 
+def hand_loop_setup(X, y):
+    model = demo_model()
+    return model, model.parameters(), X, y
+
+
+def hand_loop_step(state):
+    """A training step as the notebooks write it: forward, loss, zero_grad, backward, p -= lr * grad."""
+    model, params, X, y = state
+    scores = model.forward_batch(X)
+    loss = nn.hinge(scores, y) + nn.l2(params, ALPHA)
+    model.zero_grad()
+    loss.backward()
+    for p in params:
+        p.data -= LR * p.grad
+
+
 def raw_tape_setup(X, y):
     """The per-example loss relu(1 - t s) + L2 of nn's model, traced once; the target t is the third input."""
     model = demo_model()
@@ -195,6 +214,7 @@ TORCH = "PyTorch, vectorised (1 thread)"
 ROWS = [
     Row(REFERENCE, micrograd_setup(inputs_as_floats=True), micrograd_step),
     Row("micrograd 0.1.0, numpy inputs (its demo)", micrograd_setup(inputs_as_floats=False), micrograd_step),
+    Row("backprop-lab, scalar engine, hand-written loop", hand_loop_setup, hand_loop_step),
     Row("backprop-lab, scalar engine (nn.fit)", fit_setup("scalar"), fit_step("scalar")),
     Row("backprop-lab, tape (nn.fit, epochs=1 per step)", fit_setup("auto"), fit_step("auto")),
     Row(f"backprop-lab, tape (nn.fit, {EPOCHS} epochs)", fit_setup("auto"), fit_step("auto", EPOCHS), EPOCHS),

@@ -36,12 +36,14 @@ class Optimizer:
     def step(self):
         """Move every parameter once, using its grad."""
         new = self._updates()
-        for p, x in zip(self.params, new):
-            if not math.isfinite(x):
-                raise FloatingPointError(
-                    f"{type(self).__name__} step would set {p.label or 'a parameter'} to {x!r} "
-                    f"(grad {p.grad!r}, lr {self.lr!r}): the learning rate is probably too large"
-                )
+        total = sum(new)  # one pass in C: inf or nan if any new value is (or if the sum overflows)
+        if total - total != 0.0:
+            for p, x in zip(self.params, new):
+                if not math.isfinite(x):
+                    raise FloatingPointError(
+                        f"{type(self).__name__} step would set {p.label or 'a parameter'} to {x!r} "
+                        f"(grad {p.grad!r}, lr {self.lr!r}): the learning rate is probably too large"
+                    )
         self._commit()
         for p, x in zip(self.params, new):
             p.data = x
@@ -71,7 +73,10 @@ class SGD(Optimizer):
 
     def _updates(self):
         mu, wd, lr = self.momentum, self.weight_decay, self.lr
-        self._next = [mu * v + p.grad + wd * p.data for p, v in zip(self.params, self.velocity)]
+        if mu == 0.0 and wd == 0.0:  # the lecture's step: v is the gradient itself
+            self._next = [p.grad for p in self.params]
+        else:
+            self._next = [mu * v + p.grad + wd * p.data for p, v in zip(self.params, self.velocity)]
         return [p.data - lr * v for p, v in zip(self.params, self._next)]
 
     def _commit(self):

@@ -144,6 +144,7 @@ def fit(
             order = rng.permutation(len(X)) if batch < len(X) else np.arange(len(X))
             total_loss, seen, correct, steps = 0.0, 0, 0, 0
             grads = dict.fromkeys(layer_weights, 0.0)
+            level = decision_threshold(model, threshold) if classify else None
             try:
                 for start in range(0, len(X), batch):
                     idx = order[start : start + batch]
@@ -171,7 +172,7 @@ def fit(
                     total_loss += batch_loss * len(idx)
                     seen += len(idx)
                     if classify:
-                        correct += count_correct(outputs, y[idx], decision_threshold(model, threshold))
+                        correct += count_correct(outputs, y[idx], level)
                     for name, value in flow.items():
                         grads[name] += value
                     if ctrl_c.pressed:
@@ -195,7 +196,8 @@ def fit(
                     complete=steps == batches,
                 )
                 bar.update(1)
-                bar.set_postfix(_summary(history), refresh=False)
+                if not bar.disable:  # a hidden bar would still format the figures
+                    bar.set_postfix(_summary(history), refresh=False)
             if history.diverged:
                 break
             if ctrl_c.pressed:

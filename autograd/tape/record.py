@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,9 +36,12 @@ class TraceError(ValueError):
     """The function cannot be replayed over a batch: the message says why and what to do."""
 
 
-@dataclass(frozen=True)
-class Node:
-    """One node of a recorded program; ``parents`` are positions in the program."""
+class Node(NamedTuple):
+    """One node of a recorded program; ``parents`` are positions in the program.
+
+    A named tuple rather than a frozen dataclass: a program has a node per Value of the
+    graph, and a tuple is made several times faster (a fifth of the time to record a network).
+    """
 
     kind: str  # "input", "parameter", "constant" or "op"
     op: Op | None = None
@@ -199,8 +203,9 @@ def _identity_operand(v: Value) -> Value | None:
 
 
 def _node(v: Value, position: dict, column: dict) -> Node:
-    if not v.is_leaf:
-        return Node("op", v.made_by, tuple(position[id(p)] for p in v.parents), label=v.label)
+    op = v.made_by
+    if op is not None:
+        return Node("op", op, tuple([position[id(p)] for p in v.parents]), None, v.label)
     if id(v) in column:
         return Node("input", leaf=column[id(v)], label=v.label)
     if isinstance(v, Constant):
@@ -211,7 +216,7 @@ def _node(v: Value, position: dict, column: dict) -> Node:
 def _check_outputs_use_inputs(program: Program) -> None:
     uses_input = []
     for node in program.nodes:
-        uses_input.append(node.kind == "input" or any(uses_input[p] for p in node.parents))
+        uses_input.append(node.kind == "input" or any(map(uses_input.__getitem__, node.parents)))
     for i, out in enumerate(program.outputs):
         if not uses_input[out]:
             raise TraceError(

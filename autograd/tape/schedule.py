@@ -95,19 +95,21 @@ def levels(program: Program) -> list[int]:
     return level
 
 
-def latest_levels(program: Program) -> list[int]:
+def latest_levels(program: Program, depth: int | None = None) -> list[int]:
     """Each node's level when it runs as late as the nodes that use it allow.
 
     The depth of the graph minus the longest path from the node to a node nobody uses.
     Branches of different lengths that meet at the end (the loss of each class, added
     up) then line up at their ends, where ``levels`` lines them up at their starts.
+    ``depth`` is the graph's (the highest of ``levels``), when the caller has it.
     """
     nodes = program.nodes
     below = [0] * len(nodes)  # the longest path from each node down to an unused node
     for i in reversed(range(len(nodes))):
         for p in nodes[i].parents:
             below[p] = max(below[p], below[i] + 1)
-    depth = max(levels(program), default=0)
+    if depth is None:
+        depth = max(levels(program), default=0)
     return [depth - b for b in below]
 
 
@@ -168,7 +170,8 @@ def layout(program: Program) -> Layout:
     def group_keys(level: list[int]) -> set:
         return {key(i, level) for i, node in enumerate(nodes) if node.kind == "op" and i not in taken_in}
 
-    schedules = [levels(program), latest_levels(program)]
+    early = levels(program)
+    schedules = [early, latest_levels(program, max(early, default=0))]
     level = min(schedules, key=lambda lv: len(group_keys(lv)))
     where = {}  # node -> (buffer, row)
     size = [program.n_inputs, 0]

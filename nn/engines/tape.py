@@ -36,14 +36,18 @@ When the tape is used (the rules of ``engine="auto"``), and the reason when not:
    training mode normalises with the batch's mean and variance, which one example's
    graph cannot express (in evaluation mode it uses its running statistics, numbers,
    and is traced);
-2. the model and the per-example loss can be traced: the same graph at every example
-   row tried (``autograd.TraceError`` otherwise: an ``if`` on ``.data``, a target read
-   as a number from a regression target...);
+2. the model and the per-example loss can be traced: fn runs on Values at one row of
+   the data (the first sample row, below) and the graph it builds is recorded;
 3. the tape gives the scalar engine's answer on a sample of the data: a few rows
    (every class, and at least two rows) are run through both engines and the loss,
-   the outputs and every parameter's gradient must agree to 1e-9. This catches what
+   the outputs and every parameter's gradient must agree to 1e-9. This catches a graph
+   that depends on the data (an ``if`` on ``.data``, a target read as a number from a
+   regression target, a leaf Value made inside the loss: at another row the graph the
+   tape replays gives other numbers, or its gradient goes to another leaf), and what
    tracing cannot see: a loss that is not a mean of per-example terms (a sum, a batch
-   statistic), a module that mixes examples;
+   statistic), a module that mixes examples. When the check fails, the loss is traced
+   at three rows, so a graph that depends on the data is named as such
+   (``autograd.TraceError``: "different graphs"), as ``autograd.trace`` does;
 4. the loss accepts all the targets: it is called once on the whole of y, with the
    model's outputs, as the scalar engine would call it batch by batch.
 
@@ -179,8 +183,16 @@ class LossTape:
         masks = self.sample_masks(len(Xs))
         Z = self.inputs(Xs, ys, masks)
         what = "the loss of one example (its target as inputs)"
-        self.tape = _trace(what, self._per_example, Z.shape[1], Z[_distinct_targets(ys)[:3]])
-        self._check_against_the_scalar_engine(Xs, ys, masks)
+        rows = Z[_distinct_targets(ys)[:3]]
+        self.tape = _trace(what, self._per_example, Z.shape[1], rows[:1])
+        try:
+            self._check_against_the_scalar_engine(Xs, ys, masks)
+        except NotTraceable:
+            # Traced at one row, a graph that depends on the data shows up here, as other
+            # numbers or gradients at another sample row. Tracing at three rows (the check
+            # autograd.trace makes by default) then says so in plain words, if that is it.
+            _trace(what, self._per_example, Z.shape[1], rows)
+            raise
 
     def _per_example(self, *inputs):
         """[loss of one example, its outputs...], the target being inputs[nin:], then the masks."""
