@@ -176,7 +176,8 @@ def test_a_chosen_unit_shows_its_graph_and_its_step_player(page):
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert "x1" in texts and "x2" in texts and texts.count("grad") >= 5
     assert graph.size["width"] <= page.find_element(By.CSS_SELECTOR, ".bpl-graph").size["width"] + 1
-    assert page.find_elements(By.CSS_SELECTOR, "iframe[srcdoc]")  # the step player beside it
+    # The step player beside it (its frame may arrive after the graph: the output is written in parts).
+    assert wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, "iframe[srcdoc]"))
     keep(page, "playground-unit-graph", graph)
 
 
