@@ -9,6 +9,7 @@ replaces anything: it takes a fresh name.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from nn.files import write_atomic
 
-__all__ = ["write_atomic", "check_regular", "write_new"]
+__all__ = ["write_atomic", "check_regular", "write_new", "sha256"]
 
 NEW_NAMES = 100  # graph.dot, graph-2.dot, ... graph-100.dot: then refuse
 
@@ -79,3 +80,12 @@ def write_new(path: str | os.PathLike, content: str | bytes) -> Path:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of the file's bytes in hex as ``sha256sum`` prints it: how a manifest tells "unchanged"."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

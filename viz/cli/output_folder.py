@@ -17,7 +17,6 @@ folder under that name and puts it back before anything else.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import stat
@@ -26,7 +25,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..files import write_atomic
+from ..files import sha256, write_atomic
 
 MARKER = ".backprop-lab"
 """The manifest's name: the command on the first line, then 'SHA-256  name' per file written."""
@@ -103,7 +102,7 @@ def foreign_entries(folder: Path) -> list[str]:
         if stat.S_ISDIR(mode):
             if not any(listed.startswith(name + "/") for listed in ours):
                 foreign.append(name + "/")
-        elif not stat.S_ISREG(mode) or ours.get(name) != _sha256(path):
+        elif not stat.S_ISREG(mode) or ours.get(name) != sha256(path):
             foreign.append(name)
     # A foreign folder is reported once, not with everything inside it.
     return [n for n in foreign if not any(n != f and f.endswith("/") and n.startswith(f) for f in foreign)]
@@ -196,7 +195,7 @@ def _write_manifest(work: Path, command: str) -> None:
     lines = [command]
     for path in sorted(work.rglob("*")):
         if path.is_file() and path.name != MARKER:
-            lines.append(f"{_sha256(path)}  {path.relative_to(work).as_posix()}")
+            lines.append(f"{sha256(path)}  {path.relative_to(work).as_posix()}")
     write_atomic(work / MARKER, "\n".join(lines) + "\n")
 
 
@@ -215,14 +214,6 @@ def _read_manifest(folder: Path) -> tuple[str, dict[str, str]] | None:
     return command.strip(), files
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _remove_ours(folder: Path) -> bool:
     """Delete the files ``folder``'s manifest lists (unchanged), then the folder if that emptied it.
 
@@ -233,7 +224,7 @@ def _remove_ours(folder: Path) -> bool:
         return False
     for name, digest in manifest[1].items():
         path = folder / name
-        if path.is_file() and not path.is_symlink() and _sha256(path) == digest:
+        if path.is_file() and not path.is_symlink() and sha256(path) == digest:
             path.unlink()
     (folder / MARKER).unlink(missing_ok=True)
     for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import html
 import os
-import re
 import xml.etree.ElementTree as ET
 from importlib.resources import files
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..graph import MAX_NODES, browser, draw_graph, pipe, too_large
 from ..graph.ids import is_value_id
 from ..graph.names import equation, node_names
 from ..graph.style import number
+from . import frame_folder
 from . import page as player_page
 from . import quiz as marking
 from .backprop import backprop_steps
@@ -30,7 +30,6 @@ from .frames import Frame, frames
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-_FRAME_NAME = re.compile(r"\d{3,}\.svg")
 SECONDS_PER_STEP = 1.5  # Play's pace: time to read a ledger aloud
 NUMBERS_SCRIPT = (files(__package__) / "numbers.js").read_text(encoding="utf-8")
 """_graph_svg's marking of the numbers, for a graph laid out in the browser (no dot)."""
@@ -74,24 +73,21 @@ def save_steps_svg(
     """Write one SVG per step into ``folder`` (001.svg, 002.svg, ...), each with its ledger below the graph.
 
     For slides: each frame is the same picture with that step highlighted. Numbered
-    frames left over from an earlier, longer run in the same folder are removed.
+    frames left over from an earlier, longer run in the same folder are removed. Only
+    frames this function wrote are replaced or removed (a manifest beside them,
+    ``viz.steps.frame_folder``, records them): a numbered frame of anyone else's, or one
+    changed since, is refused by name before any work.
     """
     folder = Path(folder)
     if os.path.lexists(folder) and not folder.is_dir():
         raise ValueError(f"save_steps_svg's folder {str(folder)!r} is a file, not a folder")
+    frame_folder.check(folder)
     base = _graph_svg(root, options, folder / "graph.dot")
     steps = frames(root, forward=forward)
     width = max(3, len(str(len(steps))))
-    names = [
-        check_regular(folder / f"{n:0{width}d}.svg", "save_steps_svg's frame")
-        for n in range(1, len(steps) + 1)
-    ]
-    paths = [write_atomic(path, frame_svg(base, frame)) for path, frame in zip(names, steps)]
-    written = {p.name for p in paths}
-    for old in folder.iterdir():
-        if _FRAME_NAME.fullmatch(old.name) and old.name not in written:
-            old.unlink()
-    return paths
+    return frame_folder.write(
+        folder, [(f"{n:0{width}d}.svg", frame_svg(base, frame)) for n, frame in enumerate(steps, start=1)]
+    )
 
 
 class StepPlayer:

@@ -21,6 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 import viz
 from viz.graph import node_ids
 from viz.graph.style import number
+from viz.steps import frame_folder
 
 
 @pytest.fixture
@@ -184,12 +185,15 @@ def test_numbered_svg_frames_one_per_step_with_highlight_and_ledger(tmp_path, le
     y, x, w1 = lecture()
     folder = tmp_path / "frames"
     (folder).mkdir()
-    (folder / "099.svg").write_text("a frame from an older, longer run")
     (folder / "notes.txt").write_text("not a frame: stays")
+    older = viz.save_steps_svg(y, folder, forward=True)  # an older, longer run: its extra frames must go
     paths = viz.save_steps_svg(y, folder)
     steps = viz.backprop_steps(y)
+    assert len(older) > len(paths)
     assert [p.name for p in paths] == [f"{n:03d}.svg" for n in range(1, len(steps) + 1)]
-    assert sorted(p.name for p in folder.iterdir()) == sorted([p.name for p in paths] + ["notes.txt"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [p.name for p in paths] + ["notes.txt", frame_folder.MANIFEST]
+    )
     ids = node_ids(y)
     for path, step in zip(paths, steps):
         svg = read_svg(path.read_bytes())
