@@ -29,8 +29,6 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 import viz
 from viz.graph.names import node_names
 
-pytest.importorskip("voila", reason="the browser test of the widgets needs Voilà: pip install -e '.[dev]'")
-
 CELLS = [
     "import viz",
     "playground = viz.Playground(points=200)\nplayground",
