@@ -1,4 +1,4 @@
-"""Shared by the tests of the documentation site and of the installed package: headless chromium.
+"""Shared by every browser test: headless chromium (the viz tests call it `browser`).
 
 Debian's chromium, driven by selenium through chromedriver, as in tests/viz/test_player_browser.py;
 with the DevTools network log on: the fixture `requests_out` reads, from that log, every
@@ -8,6 +8,9 @@ request a page made (failed ones included) that would leave the machine.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +26,8 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1280,800",
+    # No network but this machine: any other host name fails to resolve, so nothing can leave.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 LOCAL = ("file:", "data:", "blob:", "about:", "chrome:")  # chrome: the browser's own pages, not a network
 
@@ -58,3 +63,21 @@ def requested(driver) -> list[str]:
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
     return urls
+
+
+def _lint_imports(project: Path) -> subprocess.CompletedProcess:
+    """Run import-linter on ``project`` with the contracts of its pyproject.toml."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=project,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def lint_imports():
+    """import-linter as a function of a project folder (the architecture tests break its contracts)."""
+    return _lint_imports

@@ -6,27 +6,12 @@ point up, so a contract that checks nothing cannot pass.
 """
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 PACKAGES = ("autograd", "nn", "viz")
-
-
-def lint_imports(project: Path) -> subprocess.CompletedProcess:
-    """Run import-linter on ``project`` with the contracts of its pyproject.toml."""
-    return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache"],
-        cwd=project,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(project)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def copy_of_the_project(tmp_path: Path) -> Path:
@@ -36,20 +21,20 @@ def copy_of_the_project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_project_keeps_its_import_contract():
+def test_the_project_keeps_its_import_contract(lint_imports):
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "The arrows only point down: autograd <- nn <- viz KEPT" in result.stdout
     assert " 0 broken." in result.stdout
 
 
-def test_an_unchanged_copy_of_the_project_keeps_the_contract(tmp_path):
+def test_an_unchanged_copy_of_the_project_keeps_the_contract(tmp_path, lint_imports):
     result = lint_imports(copy_of_the_project(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("lower, higher", [("autograd", "nn"), ("autograd", "viz"), ("nn", "viz")])
-def test_an_import_pointing_up_breaks_the_contract(tmp_path, lower, higher):
+def test_an_import_pointing_up_breaks_the_contract(tmp_path, lower, higher, lint_imports):
     project = copy_of_the_project(tmp_path)
     (project / lower / "_points_up.py").write_text(f"import {higher}\n")
     result = lint_imports(project)
@@ -59,12 +44,12 @@ def test_an_import_pointing_up_breaks_the_contract(tmp_path, lower, higher):
     assert f"{lower}._points_up -> {higher} (l.1)" in result.stdout
 
 
-def test_the_project_keeps_its_no_cycles_contract():
+def test_the_project_keeps_its_no_cycles_contract(lint_imports):
     result = lint_imports(ROOT)
     assert "No import cycles among the modules of a package KEPT" in result.stdout
 
 
-def test_an_import_cycle_between_two_autograd_modules_breaks_the_contract(tmp_path):
+def test_an_import_cycle_between_two_autograd_modules_breaks_the_contract(tmp_path, lint_imports):
     project = copy_of_the_project(tmp_path)
     backprop = project / "autograd" / "backprop.py"
     # value.py imports backprop for Value.backward; an import back makes the cycle the contract forbids.
@@ -84,7 +69,9 @@ def test_an_import_cycle_between_two_autograd_modules_breaks_the_contract(tmp_pa
         ("viz/cli", "common.py", "from . import parser"),
     ],
 )
-def test_an_import_cycle_in_nn_or_viz_breaks_the_contract(tmp_path, package, module, imports_back):
+def test_an_import_cycle_in_nn_or_viz_breaks_the_contract(
+    tmp_path, package, module, imports_back, lint_imports
+):
     project = copy_of_the_project(tmp_path)
     path = project / package / module
     path.write_text(path.read_text() + f"\n\ndef _cycle():\n    {imports_back}  # noqa\n")

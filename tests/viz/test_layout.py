@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,26 +17,14 @@ import pytest
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 ROOT = Path(__file__).resolve().parents[2]
-LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 CONTRACT = "Inside viz, widgets on top: live <- cli <- network <- steps, plots <- graph"
-
-
-def lint_imports(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache"],
-        cwd=project,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(project)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def test_viz_keeps_its_layers():
+def test_viz_keeps_its_layers(lint_imports):
     result = lint_imports(ROOT)
     assert f"{CONTRACT} KEPT" in result.stdout, result.stdout + result.stderr
 
@@ -52,7 +38,7 @@ def test_viz_keeps_its_layers():
         ("cli", "viz.live"),  # the command line needs no widgets
     ],
 )
-def test_an_import_pointing_up_inside_viz_breaks_the_contract(tmp_path, lower, higher):
+def test_an_import_pointing_up_inside_viz_breaks_the_contract(tmp_path, lower, higher, lint_imports):
     for package in ("autograd", "nn", "viz"):
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
