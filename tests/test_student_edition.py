@@ -1,6 +1,7 @@
 """The student edition: solutions (nbgrader's metadata) become blanks, the checks stay."""
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -74,8 +75,62 @@ def test_the_student_edition_blanks_every_solution_and_keeps_everything_else(pat
             assert "SOLUTION" not in mine.source, f"cell {i}: a solution marker is left"
             assert "your answer here" in mine.source.lower(), f"cell {i}: no blank for the student"
             assert mine.source != theirs.source
+        elif mine.cell_type == "markdown":
+            assert mine.source == student_edition.student_text(theirs.source), (
+                f"cell {i}: only the teacher's sentences"
+            )
         else:
             assert mine.source == theirs.source, f"cell {i}: only solutions may change"
+
+
+# What the teacher's edition says about its hidden solutions; none of it may reach a student.
+TEACHER_ONLY = re.compile(r"worked\s+solution|click\s+to\s+open|after\s+each\s+solution", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_student_edition_never_speaks_of_hidden_solutions(path):
+    student = student_edition.student_notebook(nbformat.read(path, as_version=4))
+    for i, cell in enumerate(student.cells):
+        if cell.cell_type == "markdown":
+            found = TEACHER_ONLY.search(cell.source)
+            assert found is None, f"cell {i} says {found.group(0)!r}: a sentence of the teacher's edition"
+
+
+def test_the_try_this_sentence_tells_the_student_where_to_answer():
+    teacher = nbformat.read(ROOT / "notebooks" / "03_training.ipynb", as_version=4)
+    student = student_edition.student_notebook(teacher)
+    (intro,) = [cell for cell in student.cells if cell.source.startswith("## Try this")]
+    assert "worked solution" not in intro.source and "click to open" not in intro.source
+    assert "cells below for your answer" in intro.source and "NotImplementedError" in intro.source
+    assert intro.source.endswith(
+        next(c for c in teacher.cells if c.source.startswith("## Try this")).source[-200:]
+    )
+
+
+def test_a_teacher_sentence_is_found_across_line_breaks():
+    teacher = (
+        "## Try this\n\nEach exercise has a worked solution below,\nhidden: try first, then click to open it."
+        "  The cell after\neach solution checks the answer.\n\n1. More."
+    )
+    student = student_edition.student_text(teacher)
+    assert student.startswith("## Try this\n\nEach exercise has cells below for your answer")
+    assert student.endswith("checks it.\n\n1. More.")
+
+
+def test_each_blank_names_its_exercise_and_what_its_check_reads():
+    teacher = nbformat.read(ROOT / "notebooks" / "03_training.ipynb", as_version=4)
+    student = student_edition.student_notebook(teacher)
+    blanks = [student.cells[i].source for i in _solution_cells(teacher)]
+    assert blanks[0] == "**Answer 1:** YOUR ANSWER HERE"
+    assert blanks[1] == '# The check below reads: large\nraise NotImplementedError("your answer here")'
+    assert blanks[-1].startswith("# The check below reads: sup_sin\n")
+
+
+def test_the_names_a_check_reads_are_those_the_solution_binds_and_the_check_does_not():
+    solution = "best = {}\nfor k in range(3):\n    best[k] = k * k\ndef helper():\n    return 1\nunused = 2"
+    check = "%time x = 1\nfor k, v in best.items():\n    assert v == k * k, helper()\nassert len(best) == 3"
+    assert student_edition.names_the_check_reads(solution, check) == ["best", "helper"]
+    assert student_edition.names_the_check_reads(solution, "assert (") == []  # not Python: no names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
