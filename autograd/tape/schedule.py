@@ -91,7 +91,7 @@ def levels(program: Program) -> list[int]:
     """Each node's level: 0 for a leaf, else 1 + the highest level among its parents."""
     level = []
     for node in program.nodes:
-        level.append(1 + max(level[p] for p in node.parents) if node.parents else 0)
+        level.append(1 + max(map(level.__getitem__, node.parents)) if node.parents else 0)
     return level
 
 
@@ -117,7 +117,7 @@ def dynamic(program: Program) -> list[bool]:
     """For each node, whether it depends on an input."""
     flags = []
     for node in program.nodes:
-        flags.append(node.kind == "input" or any(flags[p] for p in node.parents))
+        flags.append(node.kind == "input" or any(map(flags.__getitem__, node.parents)))
     return flags
 
 
@@ -164,15 +164,15 @@ def layout(program: Program) -> Layout:
     fused = weighted_sums(program, is_dynamic)
     taken_in = {p for products in fused.values() for p in products}
 
-    def key(i: int, level: list[int]) -> tuple:
-        return (is_dynamic[i], level[i], id(nodes[i].op), i in fused)
+    grouped = [i for i, node in enumerate(nodes) if node.kind == "op" and i not in taken_in]
 
-    def group_keys(level: list[int]) -> set:
-        return {key(i, level) for i, node in enumerate(nodes) if node.kind == "op" and i not in taken_in}
+    def group_keys(level: list[int]) -> dict[int, tuple]:
+        """{node: the key of its group}: nodes with equal keys run as one array operation."""
+        return {i: (is_dynamic[i], level[i], id(nodes[i].op), i in fused) for i in grouped}
 
     early = levels(program)
-    schedules = [early, latest_levels(program, max(early, default=0))]
-    level = min(schedules, key=lambda lv: len(group_keys(lv)))
+    schedules = [group_keys(early), group_keys(latest_levels(program, max(early, default=0)))]
+    keys = min(schedules, key=lambda k: len(set(k.values())))
     where = {}  # node -> (buffer, row)
     size = [program.n_inputs, 0]
     labels = ([f"x[{k}]" for k in range(program.n_inputs)], [])
@@ -186,12 +186,12 @@ def layout(program: Program) -> Layout:
         for i, node in enumerate(nodes):
             if node.kind == kind:
                 place(i, STATIC)
-    groups: dict[tuple, list[int]] = {}
     for i, node in enumerate(nodes):
         if node.kind == "input":
             where[i] = (DYNAMIC, node.leaf)  # input k is row k of V, used or not
-        elif node.kind == "op" and i not in taken_in:
-            groups.setdefault(key(i, level), []).append(i)
+    groups: dict[tuple, list[int]] = {}
+    for i, key in keys.items():
+        groups.setdefault(key, []).append(i)
 
     plans = []
     for key in sorted(groups, key=lambda k: k[:2]):  # sorted() is stable: first seen, first run
