@@ -106,8 +106,10 @@ def latest_levels(program: Program, depth: int | None = None) -> list[int]:
     nodes = program.nodes
     below = [0] * len(nodes)  # the longest path from each node down to an unused node
     for i in reversed(range(len(nodes))):
+        longer = below[i] + 1
         for p in nodes[i].parents:
-            below[p] = max(below[p], below[i] + 1)
+            if below[p] < longer:
+                below[p] = longer
     if depth is None:
         depth = max(levels(program), default=0)
     return [depth - b for b in below]
@@ -141,7 +143,8 @@ def weighted_sums(program: Program, is_dynamic: list[bool]) -> dict[int, list[in
         node = nodes[i]
         if node.kind != "op" or not node.op.product or uses[i] != 1:
             return False
-        return sorted(is_dynamic[p] for p in node.parents) == [False, True]
+        a, b = node.parents
+        return is_dynamic[a] != is_dynamic[b]  # one static (the weight), one dynamic (the x)
 
     fused = {}
     for i, node in enumerate(nodes):
@@ -164,7 +167,10 @@ def layout(program: Program) -> Layout:
     fused = weighted_sums(program, is_dynamic)
     taken_in = {p for products in fused.values() for p in products}
 
-    grouped = [i for i, node in enumerate(nodes) if node.kind == "op" and i not in taken_in]
+    by_kind = {"input": [], "parameter": [], "constant": [], "op": []}
+    for i, node in enumerate(nodes):
+        by_kind[node.kind].append(i)
+    grouped = [i for i in by_kind["op"] if i not in taken_in]
 
     def group_keys(level: list[int]) -> dict[int, tuple]:
         """{node: the key of its group}: nodes with equal keys run as one array operation."""
@@ -182,13 +188,10 @@ def layout(program: Program) -> Layout:
         size[space] += 1
         labels[space].append(nodes[i].label)
 
-    for kind in ("parameter", "constant"):
-        for i, node in enumerate(nodes):
-            if node.kind == kind:
-                place(i, STATIC)
-    for i, node in enumerate(nodes):
-        if node.kind == "input":
-            where[i] = (DYNAMIC, node.leaf)  # input k is row k of V, used or not
+    for i in by_kind["parameter"] + by_kind["constant"]:
+        place(i, STATIC)
+    for i in by_kind["input"]:
+        where[i] = (DYNAMIC, nodes[i].leaf)  # input k is row k of V, used or not
     groups: dict[tuple, list[int]] = {}
     for i, key in keys.items():
         groups.setdefault(key, []).append(i)
@@ -223,7 +226,7 @@ def layout(program: Program) -> Layout:
         if members[0] in fused:
             group_plans.append(_weighted_sums_plan(nodes, members, fused, where, lvl, start))
             continue
-        operands = tuple(tuple(where[p] for p in nodes[i].parents) for i in members)
+        operands = tuple([tuple([where[p] for p in nodes[i].parents]) for i in members])
         if op.reducer is not None:
             places, owners = _split_by_buffer(operands, space)
         elif op.arity is None:

@@ -160,3 +160,45 @@ def test_a_setting_used_again_reuses_its_op_and_a_dropped_one_is_bound_again_cor
     assert again.made_by.rules == first.rules == ("0.5 * a ** (0.5 - 1)",)
     again.backward()
     assert (again.data, x.grad) == (2.0**0.5, 0.5 * 2.0**-0.5)
+
+
+class CollectionCounter:
+    """Counts the cyclic collector's runs (through ``gc.callbacks``)."""
+
+    def __init__(self):
+        self.runs = 0
+
+    def __call__(self, phase, info):
+        self.runs += phase == "start"
+
+    def __enter__(self):
+        gc.collect()
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self)
+
+
+def test_building_a_graph_of_ops_starts_no_collection_and_leaves_the_collector_on():
+    # 20,000 new nodes would start about 28 young collections (one per 700 new objects),
+    # each scanning the growing graph to find nothing: a node's allocation starts none.
+    assert gc.isenabled()
+    with CollectionCounter() as collector:
+        y = chain_graph(20_000)
+    assert collector.runs <= 2  # another thread's allocations (pytest's) may start one
+    assert gc.isenabled()
+    with CollectionCounter() as collector:
+        held = [[] for _ in range(2_000)]  # the program's own objects: the count nodes added is kept
+    assert collector.runs >= 1
+    del held, y
+
+
+def test_ops_leave_a_collector_the_user_turned_off_off():
+    gc.disable()
+    try:
+        y = chain_graph(1_000) * 2.0 + ag.tanh(Value(0.3))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert y.data == pytest.approx(0.5 * 1.0001**1000 * 2.0 + 0.2913126124515909)
