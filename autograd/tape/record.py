@@ -101,7 +101,7 @@ def record(fn, row) -> Program:
                 "Pass examples= rows where fn is defined"
             ) from error
     outputs, single = _as_outputs(result)
-    column = {id(x): i for i, x in enumerate(inputs)}
+    column = {x: i for i, x in enumerate(inputs)}  # Values hash by identity
     nodes, position, recorded = [], {}, {}
     for v in _order(outputs):
         op = v.made_by
@@ -112,19 +112,19 @@ def record(fn, row) -> Program:
             parents = v.parents
             same = _identity_operand(op, parents)
             if same is not None:
-                position[id(v)] = position[id(same)]  # the node is its operand: no row, no array operation
+                position[v] = position[same]  # the node is its operand: no row, no array operation
                 continue
-            at = tuple([position[id(p)] for p in parents])
+            at = tuple(map(position.__getitem__, parents))
             node = Node("op", op, at, None, v.label)
             key = (op, at)
         if key is not None:
             earlier = recorded.setdefault(key, len(nodes))
             if earlier != len(nodes):
-                position[id(v)] = earlier  # the same computation again: its users read the first
+                position[v] = earlier  # the same computation again: its users read the first
                 continue
-        position[id(v)] = len(nodes)
+        position[v] = len(nodes)
         nodes.append(node)
-    program = Program(len(inputs), tuple(nodes), tuple(position[id(v)] for v in outputs), single)
+    program = Program(len(inputs), tuple(nodes), tuple(position[v] for v in outputs), single)
     _check_outputs_use_inputs(program)
     return program
 
@@ -218,8 +218,8 @@ def _identity_operand(op: Op, parents: tuple) -> Value | None:
 
 
 def _leaf(v: Value, column: dict) -> Node:
-    if id(v) in column:
-        return Node("input", leaf=column[id(v)], label=v.label)
+    if v in column:
+        return Node("input", leaf=column[v], label=v.label)
     if isinstance(v, Constant):
         return Node("constant", leaf=v.data, label=v.label)
     return Node("parameter", leaf=v, label=v.label)
