@@ -75,22 +75,32 @@ def is_grad_enabled() -> bool:
     return STATE.grad_enabled
 
 
-@contextmanager
-def scope(name: str, kind: str | None = None):
+class scope:
     """Label every node made inside it as belonging to the part ``name`` of the graph.
 
     nn computes each neuron inside ``scope("layers.0.neurons.3", kind="neuron")`` and each
     layer inside ``scope("layers.0", kind="layer")``, so a picture can draw a network
-    neuron by neuron or layer by layer. A node's ``scope`` is the innermost one.
+    neuron by neuron or layer by layer. A node's ``scope`` is the innermost one;
+    ``with scope(...) as s`` gives that Scope.
+
+    A class rather than a ``@contextmanager`` generator: a network's forward pass enters
+    two per neuron, and a class is entered about three times faster.
     """
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"scope needs a non-empty name, got {name!r}")
-    before = STATE.scope
-    STATE.scope = Scope(name, kind, before)
-    try:
-        yield STATE.scope
-    finally:
-        STATE.scope = before
+
+    __slots__ = ("name", "kind", "_before")
+
+    def __init__(self, name: str, kind: str | None = None):
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"scope needs a non-empty name, got {name!r}")
+        self.name, self.kind = name, kind
+
+    def __enter__(self) -> Scope:
+        self._before = STATE.scope
+        STATE.scope = Scope(self.name, self.kind, self._before)
+        return STATE.scope
+
+    def __exit__(self, *exc):
+        STATE.scope = self._before
 
 
 @contextmanager
