@@ -75,13 +75,15 @@ class Node(NamedTuple):
 class Program:
     """A recorded graph: ``nodes`` (every node after its parents) and the ``outputs``' positions.
 
-    ``single`` is True when fn returned one Value rather than a list of Values.
+    ``single`` is True when fn returned one Value rather than a list of Values;
+    ``dynamic`` says for each node whether it depends on an input (found while recording).
     """
 
     n_inputs: int
     nodes: tuple[Node, ...]
     outputs: tuple[int, ...]
     single: bool
+    dynamic: tuple[bool, ...]
 
 
 def record(fn, row) -> Program:
@@ -102,12 +104,13 @@ def record(fn, row) -> Program:
             ) from error
     outputs, single = _as_outputs(result)
     column = {x: i for i, x in enumerate(inputs)}  # Values hash by identity
-    nodes, position, recorded = [], {}, {}
+    nodes, position, recorded, dynamic = [], {}, {}, []
     for v in _order(outputs):
         op = v.made_by
         if op is None:
             node = _leaf(v, column)
             key = node.leaf.hex() if node.kind == "constant" else None  # 0.0 and -0.0 differ
+            depends = node.kind == "input"
         else:
             parents = v.parents
             same = _identity_operand(op, parents)
@@ -117,6 +120,7 @@ def record(fn, row) -> Program:
             at = tuple(map(position.__getitem__, parents))
             node = Node("op", op, at, None, v.label)
             key = (op, at)
+            depends = any(map(dynamic.__getitem__, at))
         if key is not None:
             earlier = recorded.setdefault(key, len(nodes))
             if earlier != len(nodes):
@@ -124,7 +128,8 @@ def record(fn, row) -> Program:
                 continue
         position[v] = len(nodes)
         nodes.append(node)
-    program = Program(len(inputs), tuple(nodes), tuple(position[v] for v in outputs), single)
+        dynamic.append(depends)
+    program = Program(len(inputs), tuple(nodes), tuple(position[v] for v in outputs), single, tuple(dynamic))
     _check_outputs_use_inputs(program)
     return program
 
@@ -226,11 +231,8 @@ def _leaf(v: Value, column: dict) -> Node:
 
 
 def _check_outputs_use_inputs(program: Program) -> None:
-    uses_input = []
-    for node in program.nodes:
-        uses_input.append(node.kind == "input" or any(map(uses_input.__getitem__, node.parents)))
     for i, out in enumerate(program.outputs):
-        if not uses_input[out]:
+        if not program.dynamic[out]:
             raise TraceError(
                 f"output {i} of fn does not depend on its inputs ({program.nodes[out].describe()}): "
                 "the tape replays fn over the rows of X, so every output must use them"

@@ -115,15 +115,7 @@ def latest_levels(program: Program, depth: int | None = None) -> list[int]:
     return [depth - b for b in below]
 
 
-def dynamic(program: Program) -> list[bool]:
-    """For each node, whether it depends on an input."""
-    flags = []
-    for node in program.nodes:
-        flags.append(node.kind == "input" or any(map(flags.__getitem__, node.parents)))
-    return flags
-
-
-def weighted_sums(program: Program, is_dynamic: list[bool]) -> dict[int, list[int]]:
+def weighted_sums(program: Program) -> dict[int, list[int]]:
     """The sums that are a neuron's weighted sum: {sum: its products}, to run as matrix products.
 
     A dynamic sum qualifies when each of its dynamic operands is a product w * x of a
@@ -131,7 +123,7 @@ def weighted_sums(program: Program, is_dynamic: list[bool]) -> dict[int, list[in
     bias) stay as they are. A layer of such sums over the same inputs is then one
     matrix product W @ X, instead of a product per weight and a sum per neuron.
     """
-    nodes = program.nodes
+    nodes, is_dynamic = program.nodes, program.dynamic
     uses = [0] * len(nodes)
     for node in nodes:
         for p in node.parents:
@@ -163,8 +155,8 @@ def layout(program: Program) -> Layout:
     one that makes fewer groups is taken.
     """
     nodes = program.nodes
-    is_dynamic = dynamic(program)
-    fused = weighted_sums(program, is_dynamic)
+    is_dynamic = program.dynamic  # whether each node depends on an input
+    fused = weighted_sums(program)
     taken_in = {p for products in fused.values() for p in products}
 
     by_kind = {"input": [], "parameter": [], "constant": [], "op": []}
