@@ -212,7 +212,9 @@ def grad(output, inputs, create_graph: bool = False):
         if not hasattr(x, "_a") or not hasattr(x, "grad"):
             raise TypeError(f"grad needs Values as inputs, got {type(x).__name__} {x!r}")
     with gc_paused(not create_graph):
-        order = topological_order(output)
+        # The float pass reads plain numbers where they are folded (see _depth_first);
+        # the Values pass needs their Constants, which an input may be.
+        order = _depth_first(output, zero_interior=False, constants=create_graph)
         saved = [v.grad for v in order]
     try:
         for v in order:

@@ -22,14 +22,16 @@ and the batch tape numpy arrays, so each derivative is written in exactly one pl
 The ``valid`` predicates use ``&`` and ``|`` so that they work on floats and arrays alike.
 
 Ops with a setting (``a ** 3``, ``leaky_relu(a, slope=0.1)``, ``elu(a, alpha=2)``) are
-families: ``POWC.bind(k=3)`` gives the op with the setting filled in.
+families: ``POWC.bind(k=3)`` gives the op with the setting filled in. A family's
+``forward``, ``local`` and ``valid`` take the settings and return the function for them
+(``lambda k: lambda m, a: a**k``), so a bound op calls its rules as fast as any other.
 """
 
 from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from functools import lru_cache
 
 import numpy as np
 
@@ -49,7 +51,7 @@ class Op:
 
     name: str
     symbol: str  # what a graph picture writes in the op's node
-    forward: object
+    forward: object  # a family's forward and local, like its valid, take the settings and return the rule
     local: object
     template: str
     rules: tuple  # the text of each local derivative, in terms of a, b, out
@@ -134,8 +136,8 @@ def _bind(op: Op, settings: tuple) -> Op:
         raise TypeError(f"{op.name} needs the settings {op.family}, got {sorted(params)}")
     return replace(
         op,
-        forward=partial(op.forward, **params),
-        local=partial(op.local, **params),
+        forward=op.forward(**params),
+        local=op.local(**params),
         valid=op.valid(**params) if op.valid else None,
         template=_fill(op.template, params),
         rules=tuple(_fill(r, params) for r in op.rules),
@@ -166,25 +168,31 @@ def _powc_valid(k):
     return lambda a: a > 0
 
 
-def _leaky_forward(m, a, slope):
-    return m.maximum(a, 0.0) + slope * m.minimum(a, 0.0)
+def _leaky_forward(slope):
+    return lambda m, a: m.maximum(a, 0.0) + slope * m.minimum(a, 0.0)
 
 
-def _leaky_local(m, out, a, slope):
-    s = m.step(a)
-    return (s + slope * (1.0 - s),)
+def _leaky_local(slope):
+    def local(m, out, a):
+        s = m.step(a)
+        return (s + slope * (1.0 - s),)
+
+    return local
 
 
-def _elu_forward(m, a, alpha):
-    return m.maximum(a, 0.0) + alpha * m.expm1(m.minimum(a, 0.0))
+def _elu_forward(alpha):
+    return lambda m, a: m.maximum(a, 0.0) + alpha * m.expm1(m.minimum(a, 0.0))
 
 
-def _elu_local(m, out, a, alpha):
+def _elu_local(alpha):
     # For a <= 0, d out/da = alpha e^a. Not out + alpha (equal on paper): below a = -17 that
     # sum cancels, and at a = -40 it is exactly 0. min(a, 0) keeps e^a from overflowing
     # where the step picks 1 anyway.
-    s = m.step(a)
-    return (s + (1.0 - s) * alpha * m.exp(m.minimum(a, 0.0)),)
+    def local(m, out, a):
+        s = m.step(a)
+        return (s + (1.0 - s) * alpha * m.exp(m.minimum(a, 0.0)),)
+
+    return local
 
 
 def _logsumexp_forward(m, *a):
@@ -244,9 +252,9 @@ POW = Op(
 # ----- Unary operators -----
 POWC = Op(
     "powc", "^{k}",
-    lambda m, a, k: a**k,
+    lambda k: lambda m, a: a**k,
     # k = 0: a ** 0 is the constant 1, so 0 (k * a ** -1 would divide by zero at a = 0).
-    lambda m, out, a, k: (k * a ** (k - 1) if k != 0 else 0.0,),
+    lambda k: lambda m, out, a: (k * a ** (k - 1) if k != 0 else 0.0,),
     "{a} ** {k}", ("{k} * a ** ({k} - 1)",), precedence=4,
     valid=_powc_valid,
     domain="a ** {k} needs a ≠ 0 for a negative power and a ≥ 0 for a non-integer power",

@@ -10,6 +10,7 @@ its output is no longer referenced (no reference cycles for the garbage collecto
 
 from __future__ import annotations
 
+import gc
 import inspect
 import math
 from numbers import Real
@@ -20,6 +21,7 @@ from .errors import DomainError, domain_error, not_finite_error
 from .mathspaces import FLOATS
 
 _new = object.__new__
+_collector_on, _pause_collector, _resume_collector = gc.isenabled, gc.disable, gc.enable
 
 
 def _operator(op: ops.Op, reflected: bool = False):
@@ -310,7 +312,19 @@ def _node(op, out, a, b=None):
     if out - out != 0.0:  # inf - inf and nan - nan are nan
         parents = a if type(a) is tuple else (a,) if b is None else (a, b)
         raise domain_error(op, parents, f"{op.formula} overflows a float")
-    v = _new(Value)
+    # The cyclic collector starts when enough objects have been made since its last run;
+    # graphs hold no cycles, so each run during a build scans the growing graph to find
+    # nothing in it. A node's allocation therefore never starts a run: the collector is
+    # paused for it and resumed at once, and runs at the program's next allocation of
+    # its own (nodes still count towards it). A graph is still freed when dropped.
+    if _collector_on():
+        _pause_collector()
+        try:
+            v = _new(Value)
+        finally:
+            _resume_collector()
+    else:
+        v = _new(Value)
     v.data = out
     v.grad = 0.0
     v.label = ""

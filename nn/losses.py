@@ -24,8 +24,10 @@ from autograd import Value
 from .checks import lookup, nonnegative
 
 _sum = autograd.sum
+_builds_a_graph = autograd.gc_paused()  # graphs hold no cycles: see autograd.gc_paused
 
 
+@_builds_a_graph
 def mse(outputs, targets) -> Value:
     """Mean squared error: mean over examples and outputs of (output - target)^2.
 
@@ -43,6 +45,7 @@ def mse(outputs, targets) -> Value:
     return _sum(terms) * (1.0 / len(terms))
 
 
+@_builds_a_graph
 def binary_cross_entropy(logits, targets) -> Value:
     """Mean of -[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))] over examples, from logits z.
 
@@ -58,6 +61,7 @@ def binary_cross_entropy(logits, targets) -> Value:
     return _sum(terms) * (1.0 / len(terms))
 
 
+@_builds_a_graph
 def hinge(outputs, targets) -> Value:
     """micrograd's max-margin loss: mean of max(0, 1 - t s) over examples, t in {-1, +1}.
 
@@ -76,6 +80,7 @@ def hinge(outputs, targets) -> Value:
     return _sum(terms) * (1.0 / len(terms))
 
 
+@_builds_a_graph
 def log_softmax(logits) -> list[Value]:
     """log p_i = z_i - log(sum_j e^z_j), stable: logsumexp subtracts max_j z_j first."""
     z = _logit_list(logits, "log_softmax")
@@ -83,11 +88,13 @@ def log_softmax(logits) -> list[Value]:
     return [zi - lse for zi in z]
 
 
+@_builds_a_graph
 def softmax(logits) -> list[Value]:
     """p_i = e^z_i / sum_j e^z_j: probabilities that sum to 1 (computed as exp(log_softmax))."""
     return [autograd.exp(v) for v in log_softmax(logits)]
 
 
+@_builds_a_graph
 def cross_entropy(logits, target) -> Value:
     """The negative log-likelihood of class ``target`` for ONE example: -log softmax(z)[target].
 
@@ -99,6 +106,7 @@ def cross_entropy(logits, target) -> Value:
     return autograd.logsumexp(z) - z[int(target)]
 
 
+@_builds_a_graph
 def mean_cross_entropy(outputs, targets) -> Value:
     """``cross_entropy`` averaged over a batch: outputs are each example's logits, targets class indices."""
     rows = _rows(outputs)
@@ -106,6 +114,7 @@ def mean_cross_entropy(outputs, targets) -> Value:
     return _sum([cross_entropy(row, ti) for row, ti in zip(rows, t)]) * (1.0 / len(rows))
 
 
+@_builds_a_graph
 def l2(params, alpha: float) -> Value:
     """The L2 penalty alpha * sum(p^2) over ``params``; add it to a loss (d/dp = 2 alpha p)."""
     params = list(params)

@@ -140,11 +140,14 @@ class Module:
         """Evaluation mode (BatchNorm uses its running statistics); returns the module."""
         return self.train(False)
 
-    # Computing.
+    # Computing. Both entry points build a graph, with the cyclic collector paused
+    # (graphs hold no cycles, see autograd.gc_paused).
+    @autograd.gc_paused()
     def __call__(self, x) -> list[Value]:
         """The outputs for ONE example x (numbers become Constant leaves; Values are kept)."""
         return self._forward_many([as_row(x, self.nin, type(self).__name__)])[0]
 
+    @autograd.gc_paused()
     def forward_batch(self, X) -> list[list[Value]]:
         """The outputs for every example of X, shape (n, nin): one list of Values per example.
 

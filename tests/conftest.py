@@ -7,6 +7,7 @@ request a page made (failed ones included) that would leave the machine.
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -81,3 +82,27 @@ def _lint_imports(project: Path) -> subprocess.CompletedProcess:
 def lint_imports():
     """import-linter as a function of a project folder (the architecture tests break its contracts)."""
     return _lint_imports
+
+
+class CollectionCounter:
+    """Counts the cyclic collector's runs (through ``gc.callbacks``) inside a ``with`` block."""
+
+    def __init__(self):
+        self.runs = 0
+
+    def __call__(self, phase, info):
+        self.runs += phase == "start"
+
+    def __enter__(self):
+        gc.collect()
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self)
+
+
+@pytest.fixture
+def count_collections():
+    """``with count_collections() as c: ...`` then ``c.runs``: how often the cyclic collector ran."""
+    return CollectionCounter

@@ -10,7 +10,10 @@ where every leaf is one of three kinds:
 - a constant: an ``autograd.Constant`` (the 3 in ``3 * x``), a number fixed at tracing.
 
 Nodes that change no number (a sum of one operand, a product by the constant 1) are
-left out: their users read their operand instead.
+left out: their users read their operand instead. A node that repeats an earlier one
+(the same op on the same operands, or a constant with the same number) is recorded once:
+a loss written per class computes its regulariser once per class, and the tape then runs
+it once.
 
 ``check_same_graph`` compares two programs recorded at different rows: a function whose
 graph depends on the data (a Python ``if`` on ``.data``, a number taken from ``.data``)
@@ -72,13 +75,15 @@ class Node(NamedTuple):
 class Program:
     """A recorded graph: ``nodes`` (every node after its parents) and the ``outputs``' positions.
 
-    ``single`` is True when fn returned one Value rather than a list of Values.
+    ``single`` is True when fn returned one Value rather than a list of Values;
+    ``dynamic`` says for each node whether it depends on an input (found while recording).
     """
 
     n_inputs: int
     nodes: tuple[Node, ...]
     outputs: tuple[int, ...]
     single: bool
+    dynamic: tuple[bool, ...]
 
 
 def record(fn, row) -> Program:
@@ -98,16 +103,33 @@ def record(fn, row) -> Program:
                 "Pass examples= rows where fn is defined"
             ) from error
     outputs, single = _as_outputs(result)
-    column = {id(x): i for i, x in enumerate(inputs)}
-    nodes, position = [], {}
+    column = {x: i for i, x in enumerate(inputs)}  # Values hash by identity
+    nodes, position, recorded, dynamic = [], {}, {}, []
     for v in _order(outputs):
-        same = _identity_operand(v)
-        if same is not None:
-            position[id(v)] = position[id(same)]  # the node is its operand: no row, no array operation
-            continue
-        position[id(v)] = len(nodes)
-        nodes.append(_node(v, position, column))
-    program = Program(len(inputs), tuple(nodes), tuple(position[id(v)] for v in outputs), single)
+        op = v.made_by
+        if op is None:
+            node = _leaf(v, column)
+            key = node.leaf.hex() if node.kind == "constant" else None  # 0.0 and -0.0 differ
+            depends = node.kind == "input"
+        else:
+            parents = v.parents
+            same = _identity_operand(op, parents)
+            if same is not None:
+                position[v] = position[same]  # the node is its operand: no row, no array operation
+                continue
+            at = tuple(map(position.__getitem__, parents))
+            node = Node("op", op, at, None, v.label)
+            key = (op, at)
+            depends = any(map(dynamic.__getitem__, at))
+        if key is not None:
+            earlier = recorded.setdefault(key, len(nodes))
+            if earlier != len(nodes):
+                position[v] = earlier  # the same computation again: its users read the first
+                continue
+        position[v] = len(nodes)
+        nodes.append(node)
+        dynamic.append(depends)
+    program = Program(len(inputs), tuple(nodes), tuple(position[v] for v in outputs), single, tuple(dynamic))
     _check_outputs_use_inputs(program)
     return program
 
@@ -173,6 +195,8 @@ def _order(outputs: list[Value]) -> list[Value]:
     seen = set()
     order = []
     for out in outputs:
+        if out in seen:
+            continue  # listed already, with everything it depends on (a loss's outputs)
         for v in reversed(topological_order(out)):
             if v not in seen:
                 seen.add(v)
@@ -180,17 +204,13 @@ def _order(outputs: list[Value]) -> list[Value]:
     return order
 
 
-def _identity_operand(v: Value) -> Value | None:
-    """The operand v equals exactly, when v's op changes no number: a sum of one operand, a product by 1.
+def _identity_operand(op: Op, parents: tuple) -> Value | None:
+    """The operand that op(parents) equals exactly, when op changes no number: a sum of one, a product by 1.
 
     Losses written for a batch make these for a batch of one (the mean of one term is
     sum([t]) * (1/1)); leaving them out of the program saves two array operations each
     way, and x * 1.0 == x holds for every float, so no result changes.
     """
-    op = v.made_by
-    if op is None:
-        return None
-    parents = v.parents
     if op.reducer is not None and len(parents) == 1:
         return parents[0]  # a fold of one operand is that operand
     if op.product:
@@ -202,23 +222,17 @@ def _identity_operand(v: Value) -> Value | None:
     return None
 
 
-def _node(v: Value, position: dict, column: dict) -> Node:
-    op = v.made_by
-    if op is not None:
-        return Node("op", op, tuple([position[id(p)] for p in v.parents]), None, v.label)
-    if id(v) in column:
-        return Node("input", leaf=column[id(v)], label=v.label)
+def _leaf(v: Value, column: dict) -> Node:
+    if v in column:
+        return Node("input", leaf=column[v], label=v.label)
     if isinstance(v, Constant):
         return Node("constant", leaf=v.data, label=v.label)
     return Node("parameter", leaf=v, label=v.label)
 
 
 def _check_outputs_use_inputs(program: Program) -> None:
-    uses_input = []
-    for node in program.nodes:
-        uses_input.append(node.kind == "input" or any(map(uses_input.__getitem__, node.parents)))
     for i, out in enumerate(program.outputs):
-        if not uses_input[out]:
+        if not program.dynamic[out]:
             raise TraceError(
                 f"output {i} of fn does not depend on its inputs ({program.nodes[out].describe()}): "
                 "the tape replays fn over the rows of X, so every output must use them"

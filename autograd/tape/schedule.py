@@ -91,7 +91,7 @@ def levels(program: Program) -> list[int]:
     """Each node's level: 0 for a leaf, else 1 + the highest level among its parents."""
     level = []
     for node in program.nodes:
-        level.append(1 + max(level[p] for p in node.parents) if node.parents else 0)
+        level.append(1 + max(map(level.__getitem__, node.parents)) if node.parents else 0)
     return level
 
 
@@ -106,22 +106,16 @@ def latest_levels(program: Program, depth: int | None = None) -> list[int]:
     nodes = program.nodes
     below = [0] * len(nodes)  # the longest path from each node down to an unused node
     for i in reversed(range(len(nodes))):
+        longer = below[i] + 1
         for p in nodes[i].parents:
-            below[p] = max(below[p], below[i] + 1)
+            if below[p] < longer:
+                below[p] = longer
     if depth is None:
         depth = max(levels(program), default=0)
     return [depth - b for b in below]
 
 
-def dynamic(program: Program) -> list[bool]:
-    """For each node, whether it depends on an input."""
-    flags = []
-    for node in program.nodes:
-        flags.append(node.kind == "input" or any(flags[p] for p in node.parents))
-    return flags
-
-
-def weighted_sums(program: Program, is_dynamic: list[bool]) -> dict[int, list[int]]:
+def weighted_sums(program: Program) -> dict[int, list[int]]:
     """The sums that are a neuron's weighted sum: {sum: its products}, to run as matrix products.
 
     A dynamic sum qualifies when each of its dynamic operands is a product w * x of a
@@ -129,7 +123,7 @@ def weighted_sums(program: Program, is_dynamic: list[bool]) -> dict[int, list[in
     bias) stay as they are. A layer of such sums over the same inputs is then one
     matrix product W @ X, instead of a product per weight and a sum per neuron.
     """
-    nodes = program.nodes
+    nodes, is_dynamic = program.nodes, program.dynamic
     uses = [0] * len(nodes)
     for node in nodes:
         for p in node.parents:
@@ -141,7 +135,8 @@ def weighted_sums(program: Program, is_dynamic: list[bool]) -> dict[int, list[in
         node = nodes[i]
         if node.kind != "op" or not node.op.product or uses[i] != 1:
             return False
-        return sorted(is_dynamic[p] for p in node.parents) == [False, True]
+        a, b = node.parents
+        return is_dynamic[a] != is_dynamic[b]  # one static (the weight), one dynamic (the x)
 
     fused = {}
     for i, node in enumerate(nodes):
@@ -160,19 +155,22 @@ def layout(program: Program) -> Layout:
     one that makes fewer groups is taken.
     """
     nodes = program.nodes
-    is_dynamic = dynamic(program)
-    fused = weighted_sums(program, is_dynamic)
+    is_dynamic = program.dynamic  # whether each node depends on an input
+    fused = weighted_sums(program)
     taken_in = {p for products in fused.values() for p in products}
 
-    def key(i: int, level: list[int]) -> tuple:
-        return (is_dynamic[i], level[i], id(nodes[i].op), i in fused)
+    by_kind = {"input": [], "parameter": [], "constant": [], "op": []}
+    for i, node in enumerate(nodes):
+        by_kind[node.kind].append(i)
+    grouped = [i for i in by_kind["op"] if i not in taken_in]
 
-    def group_keys(level: list[int]) -> set:
-        return {key(i, level) for i, node in enumerate(nodes) if node.kind == "op" and i not in taken_in}
+    def group_keys(level: list[int]) -> dict[int, tuple]:
+        """{node: the key of its group}: nodes with equal keys run as one array operation."""
+        return {i: (is_dynamic[i], level[i], id(nodes[i].op), i in fused) for i in grouped}
 
     early = levels(program)
-    schedules = [early, latest_levels(program, max(early, default=0))]
-    level = min(schedules, key=lambda lv: len(group_keys(lv)))
+    schedules = [group_keys(early), group_keys(latest_levels(program, max(early, default=0)))]
+    keys = min(schedules, key=lambda k: len(set(k.values())))
     where = {}  # node -> (buffer, row)
     size = [program.n_inputs, 0]
     labels = ([f"x[{k}]" for k in range(program.n_inputs)], [])
@@ -182,16 +180,13 @@ def layout(program: Program) -> Layout:
         size[space] += 1
         labels[space].append(nodes[i].label)
 
-    for kind in ("parameter", "constant"):
-        for i, node in enumerate(nodes):
-            if node.kind == kind:
-                place(i, STATIC)
+    for i in by_kind["parameter"] + by_kind["constant"]:
+        place(i, STATIC)
+    for i in by_kind["input"]:
+        where[i] = (DYNAMIC, nodes[i].leaf)  # input k is row k of V, used or not
     groups: dict[tuple, list[int]] = {}
-    for i, node in enumerate(nodes):
-        if node.kind == "input":
-            where[i] = (DYNAMIC, node.leaf)  # input k is row k of V, used or not
-        elif node.kind == "op" and i not in taken_in:
-            groups.setdefault(key(i, level), []).append(i)
+    for i, key in keys.items():
+        groups.setdefault(key, []).append(i)
 
     plans = []
     for key in sorted(groups, key=lambda k: k[:2]):  # sorted() is stable: first seen, first run
@@ -223,7 +218,7 @@ def layout(program: Program) -> Layout:
         if members[0] in fused:
             group_plans.append(_weighted_sums_plan(nodes, members, fused, where, lvl, start))
             continue
-        operands = tuple(tuple(where[p] for p in nodes[i].parents) for i in members)
+        operands = tuple([tuple([where[p] for p in nodes[i].parents]) for i in members])
         if op.reducer is not None:
             places, owners = _split_by_buffer(operands, space)
         elif op.arity is None:

@@ -160,3 +160,55 @@ def test_a_setting_used_again_reuses_its_op_and_a_dropped_one_is_bound_again_cor
     assert again.made_by.rules == first.rules == ("0.5 * a ** (0.5 - 1)",)
     again.backward()
     assert (again.data, x.grad) == (2.0**0.5, 0.5 * 2.0**-0.5)
+
+
+def test_building_a_graph_of_ops_starts_no_collection_and_leaves_the_collector_on(count_collections):
+    # 20,000 new nodes would start about 28 young collections (one per 700 new objects),
+    # each scanning the growing graph to find nothing: a node's allocation starts none.
+    assert gc.isenabled()
+    with count_collections() as collector:
+        y = chain_graph(20_000)
+    assert collector.runs <= 2  # another thread's allocations (pytest's) may start one
+    assert gc.isenabled()
+    with count_collections() as collector:
+        held = [[] for _ in range(2_000)]  # the program's own objects: the count nodes added is kept
+    assert collector.runs >= 1
+    del held, y
+
+
+def test_ops_leave_a_collector_the_user_turned_off_off():
+    gc.disable()
+    try:
+        y = chain_graph(1_000) * 2.0 + ag.tanh(Value(0.3))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert y.data == pytest.approx(0.5 * 1.0001**1000 * 2.0 + 0.2913126124515909)
+
+
+def test_gc_paused_as_a_decorator_nests_restores_after_errors_and_keeps_a_users_off():
+    seen = []
+
+    @ag.gc_paused()
+    def inner():
+        seen.append(gc.isenabled())
+
+    @ag.gc_paused()
+    def outer(fail):
+        inner()
+        seen.append(gc.isenabled())
+        if fail:
+            raise ValueError("boom")
+        return 3
+
+    assert outer.__name__ == "outer" and outer(False) == 3
+    assert seen == [False, False] and gc.isenabled()
+    with pytest.raises(ValueError, match="boom"):
+        outer(True)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        outer(False)
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()

@@ -14,6 +14,7 @@ import autograd.tape.kernels as kernels_module
 import autograd.tape.runner as tape_module
 from autograd import Constant, DomainError, Parameter, TraceError, Value, trace
 from autograd.mathspaces import ARRAYS
+from autograd.tape.schedule import STATIC
 
 # ---------------------------------------------------------------- random graphs
 
@@ -440,6 +441,50 @@ def test_sums_of_one_operand_and_products_by_one_are_left_out_and_change_nothing
     assert_close([grads[w]], ref_params)
     assert_close(tape.input_grads, ref_inputs)
     assert trace(lambda x: [autograd.sum([x]), x * 1.0], n_inputs=1).n_groups == 0
+
+
+def test_a_computation_repeated_is_recorded_once_with_the_scalar_engines_gradients():
+    w = Parameter(0.5, "w")
+
+    def fn(x):  # a loss written per class repeats its regulariser: w * w twice, 2.0 twice
+        return (w * x + w * w * 2.0) * (w * x + w * w * 2.0)
+
+    tape = trace(fn, n_inputs=1)
+    assert [(g.op.name, g.plan.size) for g in tape.groups] == [
+        ("mul", 1),
+        ("mul", 1),
+        ("mul", 1),
+        ("add", 1),
+        ("mul", 1),
+    ]
+    program = autograd.tape.record.record(fn, [0.3])
+    assert sum(n.kind == "constant" for n in program.nodes) == 1  # the 2.0, once
+    X = np.array([[0.3], [-2.0], [1.5]])
+    out, grads = tape.forward(X), tape.backward(accumulate=False)
+    ref_out, ref_params, ref_inputs = scalar_reference(fn, [w], X, np.ones((3, 1)))
+    assert_close(out, ref_out[:, 0])
+    x = X[:, 0]  # d/dw (wx + 2w²)² = 2 (wx + 2w²)(x + 4w), summed over the rows
+    assert_close([grads[w]], [np.sum(2 * (0.5 * x + 0.5) * (x + 2.0))])
+    assert_close([grads[w]], ref_params)
+    assert_close(tape.input_grads, ref_inputs)
+
+
+def test_constants_are_the_same_only_with_the_same_bits():
+    program = autograd.tape.record.record(lambda x: x * 0.0 + x * -0.0 + x * 0.0, [1.0])
+    constants = [n.leaf for n in program.nodes if n.kind == "constant"]
+    assert [math.copysign(1.0, c) for c in constants] == [1.0, -1.0]  # 0.0 once, -0.0 apart
+    assert sum(n.kind == "op" and n.op.name == "mul" for n in program.nodes) == 2
+
+
+def test_a_per_class_loss_runs_its_regulariser_once():
+    import nn  # the tape's main user: a per-class loss adds the same L2 term in every class's branch
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    params = model.parameters()
+    X, y = nn.data.moons(20, noise=0.1, seed=1)
+    loss_tape = nn.engines.tape.prepare(model, lambda o, t: nn.hinge(o, t) + nn.l2(params, 1e-3), X, y)
+    static = [(g.op.name, g.plan.size) for g in loss_tape.tape.groups if g.space == STATIC]
+    assert static == [("mul", len(params)), ("sum", 1), ("mul", 1)]  # w * w once per parameter, not per class
 
 
 def test_a_deep_chain_is_traced_and_run_without_recursion():
