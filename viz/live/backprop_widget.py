@@ -108,7 +108,7 @@ class Backprop:
 
     def _start(self, root):
         self.root = root
-        self._drawn: dict[int, str] = {}
+        self._drawn: dict[tuple[int, bool], str] = {}  # (position, asking) -> the picture
         # The graph's SVG ids (viz.graph.ids): value node i is "v{i}", the op that made it "op{i}".
         self._ids = {v: i for i, v in enumerate(node_order(root))}
         self.steps = backprop_steps(root, forward=True)
@@ -224,11 +224,14 @@ class Backprop:
             self.play_button.value = self.position
         self.ledger.value = _ledger_html(step, _names(self.root))
         grads = dict(step.grads) if step is not None and step.kind != "forward" else {}
-        if self.position not in self._drawn:  # Graphviz takes ~0.1 s a picture: each step is drawn once
-            self._drawn[self.position] = _highlighted(
-                _graph_svg(self.root, grads), self._marks_for(step), self._scope
-            )
-        self.graph.value = self._drawn[self.position]
+        # A quiz question marks the node it asks about (as the static quiz does), over the
+        # gradients shown so far: the answers stay hidden until they are in.
+        marked = self.steps[self.position + 1] if self.waiting else step
+        key = (self.position, self.waiting)
+        if key not in self._drawn:  # Graphviz takes ~0.1 s a picture: each view is drawn once
+            picture = _graph_svg(self.root, grads)
+            self._drawn[key] = _highlighted(picture, self._marks_for(marked), self._scope)
+        self.graph.value = self._drawn[key]
         if self.waiting:
             questions = self.questions()
             self.answers = [
