@@ -234,8 +234,12 @@ class Backprop:
         self.graph.value = self._drawn[key]
         if self.waiting:
             questions = self.questions()
+            # A box sends its text when it is left (clicking Check leaves it) or on Enter, not per
+            # keystroke: ipywidgets holds a box's later keystrokes while the kernel is busy but
+            # sends Check's click at once, so the click could overtake them ("0" of "0.5" marked).
             self.answers = [
-                W.Text(placeholder="the gradient", layout=W.Layout(width="150px")) for _ in questions
+                W.Text(placeholder="the gradient", layout=W.Layout(width="150px"), continuous_update=False)
+                for _ in questions
             ]
             labels = [W.HTML(f"<code>{html.escape(q)} =</code>") for q, _, _ in questions]
             self.answer_box.children = [W.HTML("<b>Your turn:</b> type the gradients after this step")] + [

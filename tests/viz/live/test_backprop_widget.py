@@ -96,6 +96,14 @@ def test_quiz_holds_each_backward_step_until_answered():
     assert (first, second) == (1.0, 1.0)  # d (a + b)/da = d (a + b)/db = 1
 
 
+def test_quiz_boxes_send_the_whole_answer_when_left_not_each_keystroke():
+    b = viz.Backprop(LECTURE, quiz=True, x=2, w1=0.5)
+    for _ in range(7):
+        b.next()
+    # Per keystroke, the browser would send Check's click before the last keys of a busy kernel.
+    assert b.waiting and [box.continuous_update for box in b.answers] == [False, False]
+
+
 def test_quiz_right_answers_turn_green_and_reveal_the_step():
     b = viz.Backprop(LECTURE, quiz=True, x=2, w1=0.5)
     for _ in range(7):
