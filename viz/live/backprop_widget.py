@@ -108,7 +108,7 @@ class Backprop:
 
     def _start(self, root):
         self.root = root
-        self._drawn: dict[int, str] = {}
+        self._drawn: dict[tuple[int, bool], str] = {}  # (position, asking) -> the picture
         # The graph's SVG ids (viz.graph.ids): value node i is "v{i}", the op that made it "op{i}".
         self._ids = {v: i for i, v in enumerate(node_order(root))}
         self.steps = backprop_steps(root, forward=True)
@@ -224,15 +224,22 @@ class Backprop:
             self.play_button.value = self.position
         self.ledger.value = _ledger_html(step, _names(self.root))
         grads = dict(step.grads) if step is not None and step.kind != "forward" else {}
-        if self.position not in self._drawn:  # Graphviz takes ~0.1 s a picture: each step is drawn once
-            self._drawn[self.position] = _highlighted(
-                _graph_svg(self.root, grads), self._marks_for(step), self._scope
-            )
-        self.graph.value = self._drawn[self.position]
+        # A quiz question marks the node it asks about (as the static quiz does), over the
+        # gradients shown so far: the answers stay hidden until they are in.
+        marked = self.steps[self.position + 1] if self.waiting else step
+        key = (self.position, self.waiting)
+        if key not in self._drawn:  # Graphviz takes ~0.1 s a picture: each view is drawn once
+            picture = _graph_svg(self.root, grads)
+            self._drawn[key] = _highlighted(picture, self._marks_for(marked), self._scope)
+        self.graph.value = self._drawn[key]
         if self.waiting:
             questions = self.questions()
+            # A box sends its text when it is left (clicking Check leaves it) or on Enter, not per
+            # keystroke: ipywidgets holds a box's later keystrokes while the kernel is busy but
+            # sends Check's click at once, so the click could overtake them ("0" of "0.5" marked).
             self.answers = [
-                W.Text(placeholder="the gradient", layout=W.Layout(width="150px")) for _ in questions
+                W.Text(placeholder="the gradient", layout=W.Layout(width="150px"), continuous_update=False)
+                for _ in questions
             ]
             labels = [W.HTML(f"<code>{html.escape(q)} =</code>") for q, _, _ in questions]
             self.answer_box.children = [W.HTML("<b>Your turn:</b> type the gradients after this step")] + [

@@ -96,6 +96,14 @@ def test_quiz_holds_each_backward_step_until_answered():
     assert (first, second) == (1.0, 1.0)  # d (a + b)/da = d (a + b)/db = 1
 
 
+def test_quiz_boxes_send_the_whole_answer_when_left_not_each_keystroke():
+    b = viz.Backprop(LECTURE, quiz=True, x=2, w1=0.5)
+    for _ in range(7):
+        b.next()
+    # Per keystroke, the browser would send Check's click before the last keys of a busy kernel.
+    assert b.waiting and [box.continuous_update for box in b.answers] == [False, False]
+
+
 def test_quiz_right_answers_turn_green_and_reveal_the_step():
     b = viz.Backprop(LECTURE, quiz=True, x=2, w1=0.5)
     for _ in range(7):
@@ -161,3 +169,26 @@ def test_the_graph_marks_the_steps_node_and_fades_what_is_not_computed():
     assert 'id="v2"' in b.graph.value
     other = viz.Backprop("a * b + a", a=2, b=-3)
     assert other.graph.value.split('"')[1] != scope  # two widgets on a page keep their own styles
+
+
+def marked(b, colour):
+    """The value-node ids the graph's style outlines in ``colour`` (red: the step's node, blue: inputs)."""
+    style = b.graph.value.split("</style>")[0]
+    return sorted(rule.split("#v")[1].split(" ")[0] for rule in style.split("}") if colour in rule)
+
+
+def test_quiz_marks_the_node_it_asks_about_not_the_step_before():
+    b = viz.Backprop("a * b + a", quiz=True, a=2, b=-3)  # v0 a, v1 b, v2 a*b, v3 a*b + a
+    for _ in range(3):
+        b.next()  # forward, forward, seed: the backward step at v3 waits
+    assert b.waiting and b.steps[b.position + 1].node is b.root
+    assert marked(b, "#d62728") == ["3"] and marked(b, "#1f77b4") == ["0", "2"]
+    b.check(["1", "1"])  # right: the step at v3 is shown; the one at v2 (a*b) is asked
+    assert b.position == 3 and b.waiting
+    assert b.step.node is b.root and b.steps[4].node.data == -6.0
+    assert marked(b, "#d62728") == ["2"] and marked(b, "#1f77b4") == ["0", "1"]
+    b.check(["-2", "2"])  # grad(a) = 1 + b = -2, grad(b) = a = 2
+    assert b.position == 4 and not b.waiting
+    assert marked(b, "#d62728") == ["2"]
+    b.prev()  # back to the step at v3, answered: no question, its own node is marked
+    assert not b.waiting and marked(b, "#d62728") == ["3"]

@@ -33,6 +33,12 @@ CELLS = [
     "import viz",
     "playground = viz.Playground(points=200)\nplayground",
     'backprop = viz.Backprop("sin(w1*x + log(x)) + cos(x)", x=2, w1=0.5, quiz=True)\nbackprop',
+    # A busy kernel, as when the Playground trains beside the quiz: each answer box's text
+    # takes it 0.5 s. The browser meanwhile holds that box's next updates, not Check's click.
+    "import time\n"
+    "slow = lambda change: time.sleep(0.5)\n"
+    "busy = lambda change: [box.observe(slow, 'value') for box in backprop.answers]\n"
+    "backprop.answer_box.observe(busy, 'children')",
 ]
 STARTUP = 40  # seconds for the server, the kernel and the notebook's cells
 
@@ -180,6 +186,7 @@ def test_a_chosen_unit_shows_its_graph_and_its_step_player(page):
 
 
 def test_the_quiz_marks_one_answer_right_and_one_wrong(page, lecture):
+    """Check clicked right after typing, the kernel busy, marks the answers as typed (not "0" of "0.5")."""
     y, *_ = lecture()
     steps = viz.backprop_steps(y, forward=True)
     first = next(k for k, s in enumerate(steps) if s.kind == "backward")
