@@ -307,10 +307,11 @@ def profile_fit(X, y, steps: int = 300) -> None:
     loss = demo_loss(model)
     optimizer = nn.SGD(model.parameters(), lr=LR)
     step = fit_step("auto")
+    run_100 = fit_step("auto", epochs=100)
     state = model, X, y, loss, optimizer
     step(state)
     entry = nn.engines.tape.prepare(model, loss, X, y)
-    Z = entry.inputs(X, y)
+    Z = entry.inputs(X, y, entry.draw_masks(len(X)))  # no Dropout here: masks of width 0
     seed = entry._seed(len(X))
     tape = entry.tape
     layer_weights = nn.metrics.weights_by_layer(model)
@@ -325,6 +326,8 @@ def profile_fit(X, y, steps: int = 300) -> None:
         "  gradient-flow figures (mean |grad| per layer)": lambda: nn.metrics.mean_abs_grads(layer_weights),
     }
     print(f"\nwhere a step through nn.fit's tape goes (medians of {steps})")
+    per_epoch = median_time(lambda: run_100(state), max(3, steps // 100)) / 100
+    print(f"  {'nn.fit(epochs=100), per epoch (the training run)':64s} {fmt(per_epoch)}")
     for name, fn in phases.items():
         print(f"  {name:64s} {fmt(median_time(fn, steps))}")
     print(f"  ({tape.n_groups} array operations each way: {repr(tape)})")

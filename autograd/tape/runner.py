@@ -200,6 +200,19 @@ class Tape:
         ``.grad``, as the scalar engine's backward does for leaves. Sets ``input_grads``
         to d L / d X (shape (batch, n_inputs)).
         """
+        grads = self.parameter_gradients(seed, reduce).tolist()
+        if accumulate:
+            for p, g in zip(self.parameters, grads):
+                p.grad += g
+        return dict(zip(self.parameters, grads))
+
+    def parameter_gradients(self, seed=None, reduce: str = "sum") -> np.ndarray:
+        """``backward``'s gradients as one array, in the order of ``parameters``; no ``.grad`` is touched.
+
+        What a training loop that sets the gradients itself needs (``nn.fit`` does):
+        ``backward`` is this, then a dict and the accumulation into every ``.grad``.
+        Sets ``input_grads`` too.
+        """
         if self._pass is None:
             raise RuntimeError("backward needs a forward pass first, run outside autograd.no_grad()")
         if reduce not in ("sum", "mean"):
@@ -217,11 +230,7 @@ class Tape:
             GV, GS = self._run_backward(seed, careful=True)
             self._raise_gradient_overflow(GV[asked_v], GS[asked_s])
         self.input_grads = GV[: self.n_inputs].T.copy()
-        grads = GS[: len(self.parameters), 0].tolist()
-        if accumulate:
-            for p, g in zip(self.parameters, grads):
-                p.grad += g
-        return dict(zip(self.parameters, grads))
+        return GS[: len(self.parameters), 0].copy()
 
     def _workspace(self, width: int):
         """V, its gradient buffer and the groups' gather arrays for a batch of ``width`` rows.

@@ -185,6 +185,9 @@ class LossTape:
         what = "the loss of one example (its target as inputs)"
         rows = Z[_distinct_targets(ys)[:3]]
         self.tape = _trace(what, self._per_example, Z.shape[1], rows[:1])
+        own, used = set(self.parameters), set(self.tape.parameters)
+        self._models = [p in own for p in self.tape.parameters]  # per tape parameter: the model's?
+        self._unused = [p for p in self.parameters if p not in used]
         try:
             self._check_against_the_scalar_engine(Xs, ys, masks)
         except NotTraceable:
@@ -244,9 +247,13 @@ class LossTape:
     def gradients(self, X: np.ndarray, y: np.ndarray):
         """Forward, loss and backward of one batch: (mean loss, outputs (n, nout)); sets every grad."""
         out = self.tape.forward(self.inputs(X, y, self.draw_masks(len(X))))
-        for p in self.parameters:
+        grads = self.tape.parameter_gradients(self._seed(len(X)), reduce="mean").tolist()
+        # As the scalar engine leaves them: the model's parameters hold this batch's
+        # gradient (0 if the loss does not use one), any other leaf adds it to its own.
+        for p, g, of_model in zip(self.tape.parameters, grads, self._models):
+            p.grad = g if of_model else p.grad + g
+        for p in self._unused:
             p.grad = 0.0
-        self.tape.backward(self._seed(len(X)), reduce="mean")
         return float(out[:, 0].mean()), out[:, 1:]
 
     def check_targets(self, X: np.ndarray, y: np.ndarray) -> None:

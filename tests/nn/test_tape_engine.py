@@ -199,6 +199,28 @@ def test_micrograds_demo_loss_trains_on_the_tape_with_the_scalar_engines_history
     assert_close(list(auto.state_dict().values()), list(scalar.state_dict().values()), rtol=1e-9)
 
 
+def test_a_leaf_of_the_loss_outside_the_model_accumulates_its_grad_as_on_the_scalar_engine():
+    # The scalar engine zeroes the model's grads before each step and backward adds into
+    # every other leaf: a scale s the loss uses keeps summing its gradients, on both engines.
+    grads = {}
+    for engine in ("tape", "scalar"):
+        model, s = nn.MLP(2, [3, 1], seed=0), autograd.Value(1.5, label="s")
+        history = nn.fit(
+            model,
+            X2,
+            BINARY,
+            loss=lambda o, t, s=s: nn.hinge([[s * oi[0]] for oi in o], t),
+            epochs=3,
+            lr=0.1,
+            progress=False,
+            engine=engine,
+        )
+        assert history.engine == engine
+        grads[engine] = (s.grad, [p.grad for p in model.parameters()])
+    assert grads["tape"][0] == pytest.approx(grads["scalar"][0], rel=1e-12) and grads["tape"][0] != 0.0
+    assert_close(grads["tape"][1], grads["scalar"][1])
+
+
 def test_validation_is_measured_on_the_tape_with_the_scalar_engines_numbers():
     X_val, y_val = nn.data.gauss(20, noise=0.5, seed=1)
     model = nn.MLP(2, [4, 1], seed=0)
