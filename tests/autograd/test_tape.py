@@ -572,6 +572,18 @@ def test_backward_adds_into_grad_like_the_scalar_engine_or_only_returns():
     assert w.grad == 8.0
 
 
+def test_parameter_gradients_is_backward_as_one_array_touching_no_grad():
+    w, b = Parameter(2.0), Parameter(-1.0)
+    w.grad = b.grad = 5.0
+    tape = trace(lambda x: w * x * x + b, n_inputs=1)
+    tape.forward(np.array([[3.0], [4.0]]))
+    grads = tape.parameter_gradients(reduce="mean")  # d/dw = mean of x², d/db = 1
+    np.testing.assert_array_equal(grads, [12.5, 1.0])
+    assert tape.parameters == [w, b] and (w.grad, b.grad) == (5.0, 5.0)
+    np.testing.assert_array_equal(tape.input_grads, [[6.0], [8.0]])  # d/dx = 2wx, over 2 rows
+    assert tape.backward(reduce="mean", accumulate=False) == {w: 12.5, b: 1.0}
+
+
 def test_any_leaf_value_but_a_constant_is_a_parameter():
     v, c = Value(2.0, "v"), Constant(5.0)
     tape = trace(lambda x: v * x + c * x, n_inputs=1)
