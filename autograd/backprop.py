@@ -215,23 +215,23 @@ def grad(output, inputs, create_graph: bool = False):
         # The float pass reads plain numbers where they are folded (see _depth_first);
         # the Values pass needs their Constants, which an input may be.
         order = _depth_first(output, zero_interior=False, constants=create_graph)
-        saved = [v.grad for v in order]
+        touched = order + inputs  # an input the output does not use keeps the 0 set here
+        saved = [v.grad for v in touched]
     try:
-        for v in order:
+        for v in touched:
             v.grad = 0.0
         with gc_paused(not create_graph):
             if create_graph:
                 _chain_rule_values(order, set(inputs))
             else:
                 _chain_rule_floats(order)
-        in_graph = set(order)
-        answer = [x.grad if x in in_graph else 0.0 for x in inputs]
+        answer = [x.grad for x in inputs]
         if not create_graph:  # a Values path raises at the op that overflows
             for x, g in zip(inputs, answer):
                 if g - g != 0.0:  # inf or nan
                     raise _overflow(x, output, order)
     finally:
-        for v, g in zip(order, saved):
+        for v, g in zip(touched, saved):  # a node listed twice saved the same number twice
             v.grad = g
     return answer[0] if single else answer
 

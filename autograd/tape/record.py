@@ -110,25 +110,26 @@ def record(fn, row) -> Program:
         if op is None:
             node = _leaf(v, column)
             key = node.leaf.hex() if node.kind == "constant" else None  # 0.0 and -0.0 differ
-            depends = node.kind == "input"
         else:
             parents = v.parents
-            same = _identity_operand(op, parents)
+            same = _identity_operand(op, parents) if op.reducer is not None or op.product else None
             if same is not None:
                 position[v] = position[same]  # the node is its operand: no row, no array operation
                 continue
             at = tuple(map(position.__getitem__, parents))
-            node = Node("op", op, at, None, v.label)
-            key = (op, at)
-            depends = any(map(dynamic.__getitem__, at))
+            node, key = None, (op, at)  # the node is made below, unless it repeats one
         if key is not None:
             earlier = recorded.setdefault(key, len(nodes))
             if earlier != len(nodes):
                 position[v] = earlier  # the same computation again: its users read the first
                 continue
+        if node is None:
+            node = Node("op", op, at, None, v.label)
+            dynamic.append(any(map(dynamic.__getitem__, at)))
+        else:
+            dynamic.append(node.kind == "input")
         position[v] = len(nodes)
         nodes.append(node)
-        dynamic.append(depends)
     program = Program(len(inputs), tuple(nodes), tuple(position[v] for v in outputs), single, tuple(dynamic))
     _check_outputs_use_inputs(program)
     return program

@@ -175,13 +175,16 @@ def layout(program: Program) -> Layout:
     size = [program.n_inputs, 0]
     labels = ([f"x[{k}]" for k in range(program.n_inputs)], [])
 
-    def place(i: int, space: int) -> None:
-        where[i] = (space, size[space])
-        size[space] += 1
-        labels[space].append(nodes[i].label)
+    def place(members: list[int], space: int) -> int:
+        """Give the nodes consecutive rows of a buffer; the first row."""
+        start = size[space]
+        for row, i in enumerate(members, start):
+            where[i] = (space, row)
+        size[space] += len(members)
+        labels[space].extend([nodes[i].label for i in members])
+        return start
 
-    for i in by_kind["parameter"] + by_kind["constant"]:
-        place(i, STATIC)
+    place(by_kind["parameter"] + by_kind["constant"], STATIC)
     for i in by_kind["input"]:
         where[i] = (DYNAMIC, nodes[i].leaf)  # input k is row k of V, used or not
     groups: dict[tuple, list[int]] = {}
@@ -192,10 +195,7 @@ def layout(program: Program) -> Layout:
     for key in sorted(groups, key=lambda k: k[:2]):  # sorted() is stable: first seen, first run
         members = groups[key]
         space = DYNAMIC if key[0] else STATIC
-        start = size[space]
-        for i in members:
-            place(i, space)
-        plans.append((members, space, start, key[1]))
+        plans.append((members, space, place(members, space), key[1]))
 
     mirrors: dict[int, int] = {}  # row of S -> its mirror row in V
 
